@@ -1,0 +1,118 @@
+/**
+ * Builds the Express app (security headers, CORS allow-list, body limits,
+ * routers, error envelope). `main.ts` listens; tests mount this directly.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EcnyError, TIER_SPECS } from '@ecny-sim/wallet-core';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { adminRoutes } from './admin/routes';
+import type { Ctx } from './context';
+import { eventRoutes } from './events/routes';
+import { adminAuth, deviceAuth, ReplayGuard } from './http/device-auth';
+import { errorBody, errorHandler } from './http/errors';
+import { openApiDocument } from './http/openapi';
+import { transferRoutes } from './transfers/routes';
+import { walletRoutes } from './wallets/routes';
+import type { DemoWallet } from './world/demo';
+
+const VERSION = '0.1.0';
+
+function cors(origins: string[]) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const origin = req.get('origin');
+    if (origin && origins.includes(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'Origin');
+      res.setHeader(
+        'access-control-allow-headers',
+        'content-type, authorization, x-ecny-device, x-ecny-timestamp, x-ecny-nonce, x-ecny-signature',
+      );
+      res.setHeader('access-control-allow-methods', 'GET, POST, PUT, DELETE');
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  };
+}
+
+export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          mediaSrc: ["'self'", 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          connectSrc: ["'self'"],
+        },
+      },
+    }),
+  );
+  app.use(cors(ctx.config.corsOrigins));
+  const keepRaw = (req: Request, _res: Response, buf: Buffer) => {
+    req.rawBody = buf.toString('utf8');
+  };
+  app.use('/v1/transfers/batch', express.json({ limit: '2mb', verify: keepRaw }));
+  app.use('/v1', express.json({ limit: '64kb', verify: keepRaw }));
+
+  const device = deviceAuth(ctx, new ReplayGuard());
+  const admin = adminAuth(ctx.adminToken);
+  const v1 = express.Router();
+
+  v1.get('/info', (_req, res) => {
+    res.json({
+      name: 'ecny-sim',
+      version: VERSION,
+      issuerPublicKey: ctx.world.issuerPublicKey,
+      operators: [...ctx.world.operators.values()].map((o) => ({
+        operatorId: o.operatorId,
+        name: o.name,
+        cert: o.cert,
+      })),
+      tiers: TIER_SPECS,
+      time: ctx.now(),
+    });
+  });
+  v1.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  v1.get('/health', (_req, res) => {
+    res.json({ ok: true });
+  });
+  if (ctx.config.demo) {
+    v1.get('/demo/wallets', async (_req, res) => {
+      const text = await ctx.store.getMeta('demo:wallets');
+      res.json({ wallets: text ? (JSON.parse(text) as DemoWallet[]) : [] });
+    });
+  }
+  v1.use(walletRoutes(ctx, device));
+  v1.use(transferRoutes(ctx));
+  v1.use(adminRoutes(ctx, admin));
+  v1.use(eventRoutes(ctx));
+  v1.use((req) => {
+    throw new EcnyError('NOT_FOUND', `no route ${req.method} ${req.path}`);
+  });
+  app.use('/v1', v1);
+
+  const dist = ctx.config.webDist;
+  if (dist && existsSync(join(dist, 'index.html'))) {
+    app.use(express.static(dist, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^\/(?!v1\/).*/, (_req, res) => {
+      res.sendFile(join(dist, 'index.html'));
+    });
+  }
+  app.use((_req, res) => {
+    res.status(404).json(errorBody('NOT_FOUND', 'no such page'));
+  });
+  app.use(errorHandler(ctx.log));
+  return app;
+}

@@ -1,0 +1,72 @@
+/**
+ * Builds a server context from configuration: opens the store (creating the
+ * data folder on first start), loads or creates the two-tier world and the
+ * admin token, and seeds the demo world when asked.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes, toBase64Url } from '@ecny-sim/wallet-core';
+import type { Config } from './config';
+import type { Ctx } from './context';
+import { NodeSigner, NodeVerifier } from './crypto/node-crypto';
+import { EventBus } from './events/bus';
+import { SqliteStore } from './store/sqlite';
+import type { Store } from './store/store';
+import { seedDemoWorld } from './world/demo';
+import { DEFAULT_OPERATORS, loadWorld, type OperatorSpec } from './world/world';
+
+export interface BootOptions {
+  store?: Store;
+  operators?: OperatorSpec[];
+  now?: () => number;
+}
+
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: '',
+    dbPath: ':memory:',
+    demo: false,
+    corsOrigins: [],
+    logLevel: 'silent',
+    ...overrides,
+  };
+}
+
+function logger(level: Config['logLevel']) {
+  return (line: Record<string, unknown>) => {
+    if (level === 'silent') return;
+    if (level === 'error' && line.level !== 'error') return;
+    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
+  };
+}
+
+export async function createContext(
+  config: Config,
+  options: BootOptions = {},
+): Promise<Ctx & { adminToken: string }> {
+  if (config.dbPath !== ':memory:') mkdirSync(config.dataDir, { recursive: true });
+  const store = options.store ?? new SqliteStore({ path: config.dbPath });
+  const makeSigner = (secret: Uint8Array) => new NodeSigner(secret);
+  const world = await loadWorld(store, makeSigner, options.operators ?? DEFAULT_OPERATORS);
+  const adminToken =
+    config.adminToken ?? (await store.setMetaIfAbsent('admin:token', toBase64Url(randomBytes(24))));
+  if (config.dbPath !== ':memory:') {
+    const tokenFile = join(config.dataDir, 'admin-token');
+    if (!existsSync(tokenFile)) writeFileSync(tokenFile, `${adminToken}\n`, { mode: 0o600 });
+  }
+  const ctx: Ctx & { adminToken: string } = {
+    store,
+    world,
+    verifier: new NodeVerifier(),
+    events: new EventBus(),
+    config,
+    makeSigner,
+    now: options.now ?? Date.now,
+    log: logger(config.logLevel),
+    adminToken,
+  };
+  if (config.demo) await seedDemoWorld(ctx);
+  return ctx;
+}

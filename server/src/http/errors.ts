@@ -1,0 +1,69 @@
+/** The error envelope `{error: {code, message}}` and the HTTP status of each stable code. */
+import { EcnyError, isEcnyError } from '@ecny-sim/wallet-core';
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+
+const STATUS: Record<string, number> = {
+  NOT_FOUND: 404,
+  WALLET_NOT_FOUND: 404,
+  DEVICE_NOT_FOUND: 404,
+  TRANSFER_NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
+  BAD_SIGNATURE: 401,
+  STALE_REQUEST: 401,
+  REPLAYED_REQUEST: 401,
+  ADMIN_TOKEN_REQUIRED: 401,
+  FORBIDDEN: 403,
+  DEVICE_REVOKED: 403,
+  CERT_REVOKED: 403,
+  IDEMPOTENCY_CONFLICT: 409,
+  INSUFFICIENT_FUNDS: 409,
+  LIMIT_PER_PAYMENT: 422,
+  LIMIT_PER_DAY: 422,
+  LIMIT_BALANCE_CAP: 422,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+export function statusOf(code: string): number {
+  return STATUS[code] ?? 400;
+}
+
+/** Turns a zod failure into INVALID_BODY with the first problems spelled out. */
+export function zodToEcny(error: ZodError, what = 'body'): EcnyError {
+  const issues = error.issues
+    .slice(0, 5)
+    .map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  const summary = issues.map((i) => `${i.path || what}: ${i.message}`).join('; ');
+  return new EcnyError('INVALID_BODY', `invalid ${what}: ${summary}`, { issues });
+}
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+export function errorHandler(log: (line: Record<string, unknown>) => void): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let e: EcnyError;
+    const bodyParser = err as { type?: string; status?: number };
+    if (isEcnyError(err)) e = err as EcnyError;
+    else if (err instanceof ZodError) e = zodToEcny(err);
+    else if (bodyParser.type === 'entity.too.large')
+      e = new EcnyError('BODY_TOO_LARGE', 'the request body is too large');
+    else if (bodyParser.type === 'entity.parse.failed')
+      e = new EcnyError('MALFORMED_JSON', 'the body is not valid JSON');
+    else if (bodyParser.type === 'encoding.unsupported' || bodyParser.type === 'charset.unsupported') {
+      e = new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'the body must be UTF-8 JSON');
+    } else if (typeof bodyParser.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500) {
+      e = new EcnyError('BAD_REQUEST', 'the request could not be read');
+    } else {
+      log({ level: 'error', msg: 'unhandled error', method: req.method, path: req.path, error: String(err) });
+      e = new EcnyError('INTERNAL', 'internal error; the request was not applied');
+    }
+    if (res.headersSent) return;
+    const details = e.details && 'issues' in e.details ? e.details.issues : undefined;
+    res.status(statusOf(e.code)).json(errorBody(e.code, e.message, details));
+  };
+}

@@ -1,0 +1,179 @@
+/** The OpenAPI 3.1 document of /v1, with request bodies generated from the shared zod schemas. */
+import {
+  AuditReportSchema,
+  BankMoveRequestSchema,
+  BatchTransferRequestSchema,
+  BatchTransferResponseSchema,
+  CreateWalletResponseSchema,
+  ErrorEnvelopeSchema,
+  HistoryResponseSchema,
+  InfoResponseSchema,
+  IssueRequestSchema,
+  KycUpgradeRequestSchema,
+  MerchantProfileSchema,
+  OnlineTransferSchema,
+  TransferResponseSchema,
+  WalletRegistrationSchema,
+  WalletViewSchema,
+} from '@ecny-sim/wallet-core';
+import { type ZodType, z } from 'zod';
+
+type Auth = 'device' | 'admin' | 'none';
+interface Route {
+  method: 'get' | 'post' | 'put';
+  path: string;
+  summary: string;
+  auth: Auth;
+  body?: ZodType;
+  response?: ZodType;
+}
+
+const routes: Route[] = [];
+
+/** Feature modules add their routes here so the document stays complete. */
+export function describeRoute(route: Route): void {
+  routes.push(route);
+}
+
+const schema = (s: ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
+
+describeRoute({
+  method: 'get',
+  path: '/info',
+  summary: 'Issuer key, operators and tiers',
+  auth: 'none',
+  response: InfoResponseSchema,
+});
+describeRoute({
+  method: 'post',
+  path: '/wallets',
+  summary: 'Open a wallet through an operator with a new device key',
+  auth: 'none',
+  body: WalletRegistrationSchema,
+  response: CreateWalletResponseSchema,
+});
+describeRoute({
+  method: 'get',
+  path: '/wallets/{walletId}',
+  summary: 'Read a wallet',
+  auth: 'device',
+  response: z.object({ wallet: WalletViewSchema }),
+});
+describeRoute({
+  method: 'post',
+  path: '/wallets/{walletId}/topup',
+  summary: 'Bank account -> e-CNY',
+  auth: 'device',
+  body: BankMoveRequestSchema,
+});
+describeRoute({
+  method: 'post',
+  path: '/wallets/{walletId}/redeem',
+  summary: 'e-CNY -> bank account',
+  auth: 'device',
+  body: BankMoveRequestSchema,
+});
+describeRoute({
+  method: 'post',
+  path: '/wallets/{walletId}/kyc',
+  summary: 'Change the KYC tier',
+  auth: 'device',
+  body: KycUpgradeRequestSchema,
+});
+describeRoute({
+  method: 'put',
+  path: '/wallets/{walletId}/merchant',
+  summary: 'Set the merchant profile',
+  auth: 'device',
+  body: MerchantProfileSchema,
+});
+describeRoute({
+  method: 'get',
+  path: '/wallets/{walletId}/history',
+  summary: 'Ledger history with receipts',
+  auth: 'device',
+  response: HistoryResponseSchema,
+});
+describeRoute({ method: 'get', path: '/directory', summary: 'Wallets and merchants to pay', auth: 'none' });
+describeRoute({
+  method: 'post',
+  path: '/transfers',
+  summary: 'Settle a device-signed online transfer (idempotent by transferId)',
+  auth: 'none',
+  body: OnlineTransferSchema,
+  response: TransferResponseSchema,
+});
+describeRoute({
+  method: 'post',
+  path: '/transfers/batch',
+  summary: 'Settle up to 1,000 signed transfers, each on its own',
+  auth: 'none',
+  body: BatchTransferRequestSchema,
+  response: BatchTransferResponseSchema,
+});
+describeRoute({
+  method: 'get',
+  path: '/events',
+  summary: 'Server-Sent Events (?wallet=<id> for its payments)',
+  auth: 'none',
+});
+describeRoute({ method: 'get', path: '/stats', summary: 'Circulation figures', auth: 'none' });
+describeRoute({
+  method: 'get',
+  path: '/admin/audit',
+  summary: 'Prove the ledger invariant',
+  auth: 'admin',
+  response: AuditReportSchema,
+});
+describeRoute({
+  method: 'post',
+  path: '/admin/issue',
+  summary: 'Issue e-CNY to an operator against reserves',
+  auth: 'admin',
+  body: IssueRequestSchema,
+});
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const op: Record<string, unknown> = {
+      summary: r.summary,
+      responses: {
+        '200': {
+          description: 'OK',
+          ...(r.response ? { content: { 'application/json': { schema: schema(r.response) } } } : {}),
+        },
+        default: {
+          description: 'Error',
+          content: { 'application/json': { schema: schema(ErrorEnvelopeSchema) } },
+        },
+      },
+    };
+    if (r.body)
+      op.requestBody = { required: true, content: { 'application/json': { schema: schema(r.body) } } };
+    if (r.auth === 'device') op.security = [{ deviceSignature: [] }];
+    if (r.auth === 'admin') op.security = [{ adminToken: [] }];
+    paths[`/v1${r.path}`] = { ...(paths[`/v1${r.path}`] ?? {}), [r.method]: op };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'ecny-sim API',
+      version: '1.0.0',
+      description: 'Issuer/operator API of the ecny-sim e-CNY wallet simulator.',
+    },
+    components: {
+      securitySchemes: {
+        deviceSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-ecny-signature',
+          description:
+            'Ed25519 signature by the device over {deviceId, method, path, bodyHash, timestamp, nonce}; see PROTOCOL.md §6.',
+        },
+        adminToken: { type: 'http', scheme: 'bearer' },
+      },
+    },
+    paths,
+  };
+}

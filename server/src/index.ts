@@ -1,0 +1,10 @@
+/** What other packages (tests, benchmarks, the simulator) use of the server. */
+export { createApp } from './app';
+export { createContext, defaultConfig } from './bootstrap';
+export type { Config } from './config';
+export type { Ctx } from './context';
+export { NodeSigner, NodeVerifier } from './crypto/node-crypto';
+export { Accounts } from './ledger/accounts';
+export { runAudit } from './ledger/audit';
+export { SqliteStore } from './store/sqlite';
+export type { LedgerTransfer, Store } from './store/store';

@@ -1,0 +1,510 @@
+/**
+ * SQLite store (better-sqlite3): WAL with synchronous=FULL so an
+ * acknowledged write survives a crash. Concurrent callers' transfer groups
+ * are committed together (group commit): each group is checked and applied
+ * on its own inside one transaction per tick, and every caller is answered
+ * only after that transaction is durable.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AccountSpec, Book } from '../ledger/accounts';
+import { MIGRATIONS } from './migrations';
+import type {
+  AccountRow,
+  ApplyOutcome,
+  AuditRow,
+  DeviceRow,
+  LedgerTransfer,
+  Store,
+  StoredTransfer,
+  WalletRow,
+} from './store';
+
+interface TransferRecord {
+  seq: number;
+  id: string;
+  group_id: string;
+  debit: string;
+  credit: string;
+  amount: number;
+  kind: string;
+  meta: string | null;
+  at: number;
+}
+
+interface AccountRecord {
+  id: string;
+  book: Book;
+  kind: string;
+  allow_negative: number;
+  balance: number;
+}
+
+interface WalletRecord {
+  wallet_id: string;
+  operator_id: string;
+  display_name: string;
+  tier: number;
+  phone: string | null;
+  region: string | null;
+  resident: number;
+  merchant: string | null;
+  created_at: number;
+}
+
+interface DeviceRecord {
+  device_id: string;
+  wallet_id: string;
+  public_key: string;
+  cert: string;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+  created_at: number;
+}
+
+class GroupRejected extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly index: number,
+  ) {
+    super(message);
+  }
+}
+
+function toStored(r: TransferRecord): StoredTransfer {
+  return {
+    seq: r.seq,
+    id: r.id,
+    debit: r.debit,
+    credit: r.credit,
+    amount: r.amount,
+    kind: r.kind,
+    meta: r.meta ? (JSON.parse(r.meta) as Record<string, unknown>) : null,
+    at: r.at,
+  };
+}
+
+function toWallet(r: WalletRecord): WalletRow {
+  return {
+    walletId: r.wallet_id,
+    operatorId: r.operator_id,
+    displayName: r.display_name,
+    tier: r.tier as WalletRow['tier'],
+    phone: r.phone,
+    region: r.region,
+    resident: r.resident === 1,
+    merchant: r.merchant ? (JSON.parse(r.merchant) as WalletRow['merchant']) : null,
+    createdAt: r.created_at,
+  };
+}
+
+function toDevice(r: DeviceRecord): DeviceRow {
+  return {
+    deviceId: r.device_id,
+    walletId: r.wallet_id,
+    publicKey: r.public_key,
+    cert: JSON.parse(r.cert),
+    revokedAt: r.revoked_at,
+    revokedReason: r.revoked_reason,
+    createdAt: r.created_at,
+  };
+}
+
+export interface SqliteOptions {
+  /** File path, or ':memory:' for a throwaway database. */
+  path: string;
+  /** 'FULL' (default) makes every acknowledged commit durable. */
+  synchronous?: 'FULL' | 'NORMAL' | 'OFF';
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly db: Database.Database;
+  #queue: { group: LedgerTransfer[]; resolve: (o: ApplyOutcome) => void; reject: (e: unknown) => void }[] =
+    [];
+  #scheduled = false;
+  #nextSeq: number;
+  readonly #stmts;
+  readonly #applyGroupsTxn: (groups: LedgerTransfer[][]) => ApplyOutcome[];
+
+  constructor(options: SqliteOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.#migrate();
+    const db = this.db;
+    this.#stmts = {
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      insertMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
+      upsertMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+      insertAccount: db.prepare(
+        'INSERT INTO accounts (id, book, kind, allow_negative, balance) VALUES (?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING',
+      ),
+      getAccount: db.prepare<[string], AccountRecord>('SELECT * FROM accounts WHERE id = ?'),
+      addBalance: db.prepare('UPDATE accounts SET balance = balance + ? WHERE id = ?'),
+      getTransfer: db.prepare<[string], TransferRecord>('SELECT * FROM transfers WHERE id = ?'),
+      getGroup: db.prepare<[string], TransferRecord>(
+        'SELECT * FROM transfers WHERE group_id = ? ORDER BY seq',
+      ),
+      insertTransfer: db.prepare(
+        'INSERT INTO transfers (seq, id, group_id, debit, credit, amount, kind, meta, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      getDaily: db.prepare<[string, string], { total: number }>(
+        'SELECT total FROM daily_totals WHERE key = ? AND day = ?',
+      ),
+      addDaily: db.prepare(
+        'INSERT INTO daily_totals (key, day, total) VALUES (?, ?, ?) ON CONFLICT (key, day) DO UPDATE SET total = total + excluded.total',
+      ),
+      accountTransfers: db.prepare<[string, string, number], TransferRecord>(
+        'SELECT * FROM transfers WHERE debit = ? OR credit = ? ORDER BY seq DESC LIMIT ?',
+      ),
+      insertWallet: db.prepare(
+        'INSERT INTO wallets (wallet_id, operator_id, display_name, tier, phone, region, resident, merchant, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      getWallet: db.prepare<[string], WalletRecord>('SELECT * FROM wallets WHERE wallet_id = ?'),
+      insertDevice: db.prepare(
+        'INSERT INTO devices (device_id, wallet_id, public_key, cert, revoked_at, revoked_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      getDevice: db.prepare<[string], DeviceRecord>('SELECT * FROM devices WHERE device_id = ?'),
+    };
+    this.#nextSeq =
+      (db.prepare<[], { m: number | null }>('SELECT MAX(seq) AS m FROM transfers').get()?.m ?? 0) + 1;
+    const applyOne = db.transaction((group: LedgerTransfer[]) => this.#applyGroup(group));
+    this.#applyGroupsTxn = db.transaction((groups: LedgerTransfer[][]) =>
+      groups.map((group): ApplyOutcome => {
+        const seqBefore = this.#nextSeq;
+        try {
+          return applyOne(group);
+        } catch (e) {
+          this.#nextSeq = seqBefore;
+          if (e instanceof GroupRejected)
+            return { ok: false, code: e.code, message: e.message, index: e.index };
+          throw e;
+        }
+      }),
+    );
+  }
+
+  #migrate(): void {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL)',
+    );
+    const done = new Set(
+      this.db
+        .prepare<[], { version: number }>('SELECT version FROM schema_version')
+        .all()
+        .map((r) => r.version),
+    );
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      this.db.transaction(() => {
+        for (const sql of m.sql) this.db.exec(sql);
+        this.db.prepare('INSERT INTO schema_version (version, name) VALUES (?, ?)').run(m.version, m.name);
+      })();
+    }
+  }
+
+  /** Checks then writes one group; throws GroupRejected (rolled back to the savepoint) when a check fails. */
+  #applyGroup(group: LedgerTransfer[]): ApplyOutcome {
+    const s = this.#stmts;
+    const first = group[0];
+    if (!first) throw new GroupRejected('EMPTY_GROUP', 'no transfers to apply', 0);
+    const existing = s.getGroup.all(first.id);
+    if (existing.length > 0) {
+      const same =
+        existing.length === group.length &&
+        existing.every(
+          (r, i) =>
+            r.id === group[i]!.id &&
+            r.debit === group[i]!.debit &&
+            r.credit === group[i]!.credit &&
+            r.amount === group[i]!.amount &&
+            r.kind === group[i]!.kind,
+        );
+      if (!same) {
+        throw new GroupRejected(
+          'IDEMPOTENCY_CONFLICT',
+          `id ${first.id} was already used for a different transfer`,
+          0,
+        );
+      }
+      return { ok: true, duplicate: true, transfers: existing.map(toStored) };
+    }
+    const balances = new Map<string, { balance: number; allowNegative: boolean }>();
+    const account = (id: string, index: number) => {
+      let a = balances.get(id);
+      if (!a) {
+        const row = s.getAccount.get(id);
+        if (!row) throw new GroupRejected('ACCOUNT_NOT_FOUND', `no account ${id}`, index);
+        a = { balance: row.balance, allowNegative: row.allow_negative === 1 };
+        balances.set(id, a);
+      }
+      return a;
+    };
+    const at = Date.now();
+    const stored: StoredTransfer[] = [];
+    group.forEach((t, index) => {
+      if (!Number.isSafeInteger(t.amount) || t.amount <= 0) {
+        throw new GroupRejected('BAD_AMOUNT', `amount must be a positive whole number of fen`, index);
+      }
+      if (t.debit === t.credit)
+        throw new GroupRejected('SAME_ACCOUNT', 'debit and credit are the same account', index);
+      if (index > 0 && s.getTransfer.get(t.id)) {
+        throw new GroupRejected('IDEMPOTENCY_CONFLICT', `id ${t.id} was already used`, index);
+      }
+      const debit = account(t.debit, index);
+      const credit = account(t.credit, index);
+      if (!debit.allowNegative && debit.balance < t.amount) {
+        throw new GroupRejected(
+          'INSUFFICIENT_FUNDS',
+          `${t.debit} holds ${debit.balance} fen, ${t.amount} needed`,
+          index,
+        );
+      }
+      const limits = t.limits;
+      if (limits?.creditBalanceMax != null && credit.balance + t.amount > limits.creditBalanceMax) {
+        throw new GroupRejected(
+          'LIMIT_BALANCE_CAP',
+          `the payee's balance would exceed its tier cap of ${limits.creditBalanceMax} fen`,
+          index,
+        );
+      }
+      if (limits?.dailyMax != null && limits.dailyKey && limits.day) {
+        const today = s.getDaily.get(limits.dailyKey, limits.day)?.total ?? 0;
+        if (today + t.amount > limits.dailyMax) {
+          throw new GroupRejected(
+            'LIMIT_PER_DAY',
+            `daily limit of ${limits.dailyMax} fen reached (${today} fen used today)`,
+            index,
+          );
+        }
+      }
+      debit.balance -= t.amount;
+      credit.balance += t.amount;
+      const seq = this.#nextSeq++;
+      const meta = t.meta ? JSON.stringify(t.meta) : null;
+      s.addBalance.run(-t.amount, t.debit);
+      s.addBalance.run(t.amount, t.credit);
+      s.insertTransfer.run(seq, t.id, first.id, t.debit, t.credit, t.amount, t.kind, meta, at);
+      if (limits?.dailyKey && limits.day) s.addDaily.run(limits.dailyKey, limits.day, t.amount);
+      stored.push({
+        seq,
+        id: t.id,
+        debit: t.debit,
+        credit: t.credit,
+        amount: t.amount,
+        kind: t.kind,
+        meta: t.meta ?? null,
+        at,
+      });
+    });
+    return { ok: true, duplicate: false, transfers: stored };
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    let outcomes: ApplyOutcome[];
+    try {
+      outcomes = this.#applyGroupsTxn(batch.map((b) => b.group));
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(outcomes[i]!);
+  }
+
+  async close(): Promise<void> {
+    if (this.#queue.length) this.#flush();
+    this.db.close();
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    return this.#stmts.getMeta.get(key)?.value ?? null;
+  }
+
+  async setMetaIfAbsent(key: string, value: string): Promise<string> {
+    this.#stmts.insertMeta.run(key, value);
+    return this.#stmts.getMeta.get(key)!.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.#stmts.upsertMeta.run(key, value);
+  }
+
+  async ensureAccounts(accounts: AccountSpec[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const a of accounts) this.#stmts.insertAccount.run(a.id, a.book, a.kind, a.allowNegative ? 1 : 0);
+    })();
+  }
+
+  applyTransfers(group: LedgerTransfer[]): Promise<ApplyOutcome> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ group, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  async applyMany(groups: LedgerTransfer[][]): Promise<ApplyOutcome[]> {
+    return this.#applyGroupsTxn(groups);
+  }
+
+  async getTransfer(id: string): Promise<StoredTransfer | null> {
+    const r = this.#stmts.getTransfer.get(id);
+    return r ? toStored(r) : null;
+  }
+
+  async getBalance(accountId: string): Promise<number | null> {
+    return this.#stmts.getAccount.get(accountId)?.balance ?? null;
+  }
+
+  async getDailyTotal(dailyKey: string, day: string): Promise<number> {
+    return this.#stmts.getDaily.get(dailyKey, day)?.total ?? 0;
+  }
+
+  async accountTransfers(accountId: string, limit: number): Promise<StoredTransfer[]> {
+    return this.#stmts.accountTransfers.all(accountId, accountId, limit).map(toStored);
+  }
+
+  async listAccounts(): Promise<AccountRow[]> {
+    return this.db
+      .prepare<[], AccountRecord>('SELECT * FROM accounts ORDER BY id')
+      .all()
+      .map((r) => ({
+        id: r.id,
+        book: r.book,
+        kind: r.kind,
+        allowNegative: r.allow_negative === 1,
+        balance: r.balance,
+      }));
+  }
+
+  async auditRows(): Promise<{ rows: AuditRow[]; transfers: number; lastSeq: number }> {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare<[], AccountRecord & { computed: number }>(
+          `SELECT a.*, COALESCE(c.total, 0) - COALESCE(d.total, 0) AS computed
+           FROM accounts a
+           LEFT JOIN (SELECT credit AS id, SUM(amount) AS total FROM transfers GROUP BY credit) c ON c.id = a.id
+           LEFT JOIN (SELECT debit AS id, SUM(amount) AS total FROM transfers GROUP BY debit) d ON d.id = a.id
+           ORDER BY a.id`,
+        )
+        .all()
+        .map((r) => ({
+          id: r.id,
+          book: r.book,
+          kind: r.kind,
+          allowNegative: r.allow_negative === 1,
+          balance: r.balance,
+          computed: r.computed,
+        }));
+      const stats = this.db
+        .prepare<[], { n: number; last: number | null }>(
+          'SELECT COUNT(*) AS n, MAX(seq) AS last FROM transfers',
+        )
+        .get()!;
+      return { rows, transfers: stats.n, lastSeq: stats.last ?? 0 };
+    })();
+  }
+
+  async ledgerDigest(): Promise<string> {
+    const hash = createHash('sha256');
+    for (const r of this.db.prepare<[], AccountRecord>('SELECT * FROM accounts ORDER BY id').iterate()) {
+      hash.update(`${r.id}\t${r.balance}\n`);
+    }
+    for (const r of this.db.prepare<[], TransferRecord>('SELECT * FROM transfers ORDER BY seq').iterate()) {
+      hash.update(`${r.seq}\t${r.id}\t${r.debit}\t${r.credit}\t${r.amount}\n`);
+    }
+    return hash.digest('hex');
+  }
+
+  async insertWallet(wallet: WalletRow, device: DeviceRow): Promise<void> {
+    this.db.transaction(() => {
+      this.#stmts.insertWallet.run(
+        wallet.walletId,
+        wallet.operatorId,
+        wallet.displayName,
+        wallet.tier,
+        wallet.phone,
+        wallet.region,
+        wallet.resident ? 1 : 0,
+        wallet.merchant ? JSON.stringify(wallet.merchant) : null,
+        wallet.createdAt,
+      );
+      this.#stmts.insertDevice.run(
+        device.deviceId,
+        device.walletId,
+        device.publicKey,
+        JSON.stringify(device.cert),
+        device.revokedAt,
+        device.revokedReason,
+        device.createdAt,
+      );
+    })();
+  }
+
+  async getWallet(walletId: string): Promise<WalletRow | null> {
+    const r = this.#stmts.getWallet.get(walletId);
+    return r ? toWallet(r) : null;
+  }
+
+  async updateWallet(
+    walletId: string,
+    patch: Partial<Pick<WalletRow, 'tier' | 'merchant' | 'displayName'>>,
+  ): Promise<void> {
+    if (patch.tier !== undefined)
+      this.db.prepare('UPDATE wallets SET tier = ? WHERE wallet_id = ?').run(patch.tier, walletId);
+    if (patch.merchant !== undefined) {
+      this.db
+        .prepare('UPDATE wallets SET merchant = ? WHERE wallet_id = ?')
+        .run(patch.merchant ? JSON.stringify(patch.merchant) : null, walletId);
+    }
+    if (patch.displayName !== undefined) {
+      this.db
+        .prepare('UPDATE wallets SET display_name = ? WHERE wallet_id = ?')
+        .run(patch.displayName, walletId);
+    }
+  }
+
+  async listWallets(): Promise<WalletRow[]> {
+    return this.db.prepare<[], WalletRecord>('SELECT * FROM wallets ORDER BY created_at').all().map(toWallet);
+  }
+
+  async getDevice(deviceId: string): Promise<DeviceRow | null> {
+    const r = this.#stmts.getDevice.get(deviceId);
+    return r ? toDevice(r) : null;
+  }
+
+  async updateDeviceCert(deviceId: string, cert: unknown): Promise<void> {
+    this.db.prepare('UPDATE devices SET cert = ? WHERE device_id = ?').run(JSON.stringify(cert), deviceId);
+  }
+
+  async revokeDevice(deviceId: string, reason: string, at: number): Promise<void> {
+    this.db
+      .prepare(
+        'UPDATE devices SET revoked_at = ?, revoked_reason = ? WHERE device_id = ? AND revoked_at IS NULL',
+      )
+      .run(at, reason, deviceId);
+  }
+
+  async listRevokedDevices(): Promise<string[]> {
+    return this.db
+      .prepare<[], { device_id: string }>(
+        'SELECT device_id FROM devices WHERE revoked_at IS NOT NULL ORDER BY device_id',
+      )
+      .all()
+      .map((r) => r.device_id);
+  }
+}

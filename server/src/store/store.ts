@@ -1,0 +1,117 @@
+/**
+ * The storage interface: whole operations, asynchronous, so that a server
+ * database can implement it without changing its callers. SQLite
+ * (`SqliteStore`) is the embedded default.
+ */
+import type { AccountSpec, Book } from '../ledger/accounts';
+
+/** A movement of `amount` fen from `debit` to `credit`, unique by `id`. */
+export interface LedgerTransfer {
+  id: string;
+  debit: string;
+  credit: string;
+  amount: number;
+  kind: string;
+  /** Free-form facts kept with the transfer (the signed object that caused it, ids...). */
+  meta?: Record<string, unknown>;
+  /** Conditions checked atomically with the transfer. */
+  limits?: {
+    /** The credit account's balance must not exceed this after the transfer. */
+    creditBalanceMax?: number | null;
+    /** Daily total of `dailyKey` (per calendar day `day`) must not exceed this. */
+    dailyMax?: number | null;
+    dailyKey?: string;
+    day?: string;
+  };
+}
+
+export interface StoredTransfer {
+  seq: number;
+  id: string;
+  debit: string;
+  credit: string;
+  amount: number;
+  kind: string;
+  meta: Record<string, unknown> | null;
+  at: number;
+}
+
+export type ApplyOutcome =
+  | { ok: true; duplicate: boolean; transfers: StoredTransfer[] }
+  | { ok: false; code: string; message: string; index: number };
+
+export interface AccountRow {
+  id: string;
+  book: Book;
+  kind: string;
+  allowNegative: boolean;
+  balance: number;
+}
+
+export interface AuditRow extends AccountRow {
+  /** credits - debits recomputed from the transfer log. */
+  computed: number;
+}
+
+export interface WalletRow {
+  walletId: string;
+  operatorId: string;
+  displayName: string;
+  tier: 1 | 2 | 3 | 4;
+  phone: string | null;
+  region: string | null;
+  resident: boolean;
+  merchant: { name: string; city: string; mcc: string; region: string } | null;
+  createdAt: number;
+}
+
+export interface DeviceRow {
+  deviceId: string;
+  walletId: string;
+  publicKey: string;
+  cert: unknown;
+  revokedAt: number | null;
+  revokedReason: string | null;
+  createdAt: number;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+
+  getMeta(key: string): Promise<string | null>;
+  /** Sets `key` unless it is set; returns the value now stored. */
+  setMetaIfAbsent(key: string, value: string): Promise<string>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  ensureAccounts(accounts: AccountSpec[]): Promise<void>;
+  /**
+   * Applies one group of transfers atomically: all or none. A group whose
+   * first transfer id is already recorded is a duplicate and returns the
+   * recorded transfers (idempotency); the same id with different content is
+   * IDEMPOTENCY_CONFLICT.
+   */
+  applyTransfers(group: LedgerTransfer[]): Promise<ApplyOutcome>;
+  /** Applies many independent groups; each succeeds or fails on its own. */
+  applyMany(groups: LedgerTransfer[][]): Promise<ApplyOutcome[]>;
+  getTransfer(id: string): Promise<StoredTransfer | null>;
+  getBalance(accountId: string): Promise<number | null>;
+  getDailyTotal(dailyKey: string, day: string): Promise<number>;
+  accountTransfers(accountId: string, limit: number): Promise<StoredTransfer[]>;
+  listAccounts(): Promise<AccountRow[]>;
+  auditRows(): Promise<{ rows: AuditRow[]; transfers: number; lastSeq: number }>;
+  /** A digest of the whole ledger (accounts and transfers), to prove that nothing changed. */
+  ledgerDigest(): Promise<string>;
+
+  insertWallet(wallet: WalletRow, device: DeviceRow): Promise<void>;
+  getWallet(walletId: string): Promise<WalletRow | null>;
+  updateWallet(
+    walletId: string,
+    patch: Partial<Pick<WalletRow, 'tier' | 'merchant' | 'displayName'>>,
+  ): Promise<void>;
+  listWallets(): Promise<WalletRow[]>;
+  getDevice(deviceId: string): Promise<DeviceRow | null>;
+  updateDeviceCert(deviceId: string, cert: unknown): Promise<void>;
+  revokeDevice(deviceId: string, reason: string, at: number): Promise<void>;
+  listRevokedDevices(): Promise<string[]>;
+}

@@ -1,0 +1,225 @@
+/**
+ * Online transfers between wallets: device-signed, idempotent by transfer
+ * id, tier limits enforced (per payment and per day for the payer, balance
+ * cap for the payee), answered with an issuer-signed receipt.
+ */
+import {
+  bodyOf,
+  checkPayerLimits,
+  decodeKey,
+  EcnyError,
+  fromBase64Url,
+  type OnlineTransfer,
+  OnlineTransferSchema,
+  objectHash,
+  signReceipt,
+  TIER_SPECS,
+  TRANSFER_TYPE,
+  type TransferReceipt,
+  transferHash,
+} from '@ecny-sim/wallet-core';
+import type { Ctx } from '../context';
+import { chinaDay } from '../http/clock';
+import { parseWith } from '../http/validate';
+import { Accounts } from '../ledger/accounts';
+import type { LedgerTransfer, StoredTransfer } from '../store/store';
+
+/** A signed transfer older or newer than this (by its createdAt) is refused, unless it is a retry. */
+export const TRANSFER_FRESHNESS_MS = 5 * 60_000;
+
+export function receiptFor(ctx: Ctx, transfer: OnlineTransfer, stored: StoredTransfer): TransferReceipt {
+  return signReceipt(
+    {
+      transferId: transfer.transferId,
+      transferHash: transferHash(transfer),
+      from: transfer.from,
+      to: transfer.to,
+      amount: transfer.amount,
+      ledgerSeq: stored.seq,
+      settledAt: stored.at,
+    },
+    ctx.world.issuer,
+  );
+}
+
+function ledgerId(transfer: OnlineTransfer): string {
+  return `pay:${transfer.transferId}`;
+}
+
+/** A retry of a transfer already settled: the same receipt again, or a conflict if the content differs. */
+async function settledBefore(ctx: Ctx, transfer: OnlineTransfer): Promise<TransferReceipt | null> {
+  const stored = await ctx.store.getTransfer(ledgerId(transfer));
+  if (!stored) return null;
+  const original = stored.meta?.transfer as OnlineTransfer | undefined;
+  if (!original || transferHash(original) !== transferHash(transfer)) {
+    throw new EcnyError(
+      'IDEMPOTENCY_CONFLICT',
+      `transfer id ${transfer.transferId} was used for another transfer`,
+    );
+  }
+  return receiptFor(ctx, original, stored);
+}
+
+type Prepared = { transfer: OnlineTransfer; group: LedgerTransfer[] } | { receipt: TransferReceipt };
+
+/** Every check that does not need the ledger lock, in the order a reader expects. */
+async function prepare(
+  ctx: Ctx,
+  transfer: OnlineTransfer,
+  verify: (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => boolean | Promise<boolean>,
+): Promise<Prepared> {
+  const retry = await settledBefore(ctx, transfer);
+  if (retry) return { receipt: retry };
+  const now = ctx.now();
+  if (Math.abs(now - transfer.createdAt) > TRANSFER_FRESHNESS_MS) {
+    throw new EcnyError('STALE_REQUEST', 'the transfer was signed too long ago; sign it again');
+  }
+  const device = await ctx.store.getDevice(transfer.deviceId);
+  if (!device) throw new EcnyError('UNAUTHENTICATED', `unknown device ${transfer.deviceId}`);
+  const ok = await verify(
+    fromBase64Url(transfer.sig),
+    objectHash(TRANSFER_TYPE, bodyOf(transfer)),
+    decodeKey(device.publicKey),
+  );
+  if (!ok) throw new EcnyError('BAD_SIGNATURE', 'the transfer signature does not verify for this device');
+  if (device.revokedAt !== null)
+    throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
+  if (device.walletId !== transfer.from)
+    throw new EcnyError('FORBIDDEN', 'this device cannot pay from that wallet');
+  if (transfer.from === transfer.to)
+    throw new EcnyError('SAME_WALLET', 'payer and payee are the same wallet');
+  const [payer, payee] = await Promise.all([
+    ctx.store.getWallet(transfer.from),
+    ctx.store.getWallet(transfer.to),
+  ]);
+  if (!payer) throw new EcnyError('WALLET_NOT_FOUND', `no wallet ${transfer.from}`);
+  if (!payee) throw new EcnyError('WALLET_NOT_FOUND', `no payee wallet ${transfer.to}`);
+  const day = chinaDay(now);
+  const limitBreak = checkPayerLimits(payer.tier, transfer.amount, 0);
+  if (limitBreak) throw new EcnyError(limitBreak.code, limitBreak.message);
+  return {
+    transfer,
+    group: [
+      {
+        id: ledgerId(transfer),
+        debit: Accounts.wallet(transfer.from).id,
+        credit: Accounts.wallet(transfer.to).id,
+        amount: transfer.amount,
+        kind: 'payment',
+        meta: { transfer },
+        limits: {
+          creditBalanceMax: TIER_SPECS[payee.tier].online.balanceCap,
+          dailyMax: TIER_SPECS[payer.tier].online.perDay,
+          dailyKey: `pay:${transfer.from}`,
+          day,
+        },
+      },
+    ],
+  };
+}
+
+function announce(ctx: Ctx, transfer: OnlineTransfer, stored: StoredTransfer): void {
+  ctx.events.publish(
+    'payment.settled',
+    {
+      transferId: transfer.transferId,
+      from: transfer.from,
+      to: transfer.to,
+      amount: transfer.amount,
+      memo: transfer.memo ?? null,
+      ledgerSeq: stored.seq,
+    },
+    [transfer.from, transfer.to],
+  );
+  ctx.events.publish('ledger.activity', { kind: 'payment', amount: transfer.amount, ledgerSeq: stored.seq });
+}
+
+export async function submitTransfer(ctx: Ctx, transfer: OnlineTransfer) {
+  const prepared = await prepare(ctx, transfer, (s, m, k) => ctx.verifier.verify(s, m, k));
+  let receipt: TransferReceipt;
+  if ('receipt' in prepared) receipt = prepared.receipt;
+  else {
+    const outcome = await ctx.store.applyTransfers(prepared.group);
+    if (!outcome.ok) throw new EcnyError(outcome.code, outcome.message);
+    const stored = outcome.transfers[0]!;
+    const original = (stored.meta?.transfer as OnlineTransfer | undefined) ?? transfer;
+    receipt = receiptFor(ctx, original, stored);
+    if (!outcome.duplicate) announce(ctx, transfer, stored);
+  }
+  const balance = (await ctx.store.getBalance(Accounts.wallet(transfer.from).id)) ?? 0;
+  return { receipt, balance };
+}
+
+export type BatchResult =
+  | { ok: true; receipt: TransferReceipt }
+  | { ok: false; error: { code: string; message: string } };
+
+function failure(e: unknown): BatchResult {
+  if (e instanceof EcnyError) return { ok: false, error: { code: e.code, message: e.message } };
+  throw e;
+}
+
+/**
+ * Up to 1,000 signed transfers: each validated and applied or rejected on
+ * its own. Signatures are checked on the thread pool (every core), and the
+ * accepted ones are applied in one ledger transaction.
+ */
+export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResult[]> {
+  const results: BatchResult[] = new Array(items.length);
+  const prepared: { index: number; transfer: OnlineTransfer; group: LedgerTransfer[] }[] = [];
+  const seen = new Set<string>();
+  await Promise.all(
+    items.map(async (item, index) => {
+      try {
+        const transfer = parseWith(OnlineTransferSchema, item, `transfers[${index}]`) as OnlineTransfer;
+        if (seen.has(transfer.transferId)) {
+          throw new EcnyError(
+            'DUPLICATE_IN_BATCH',
+            `transfer ${transfer.transferId} appears twice in the batch`,
+          );
+        }
+        seen.add(transfer.transferId);
+        const p = await prepare(ctx, transfer, (s, m, k) => ctx.verifier.verifyAsync(s, m, k));
+        if ('receipt' in p) results[index] = { ok: true, receipt: p.receipt };
+        else prepared.push({ index, ...p });
+      } catch (e) {
+        results[index] = failure(e);
+      }
+    }),
+  );
+  prepared.sort((a, b) => a.index - b.index);
+  const outcomes = await ctx.store.applyMany(prepared.map((p) => p.group));
+  prepared.forEach((p, i) => {
+    const outcome = outcomes[i]!;
+    if (!outcome.ok) {
+      results[p.index] = { ok: false, error: { code: outcome.code, message: outcome.message } };
+      return;
+    }
+    const stored = outcome.transfers[0]!;
+    results[p.index] = { ok: true, receipt: receiptFor(ctx, p.transfer, stored) };
+    if (!outcome.duplicate) announce(ctx, p.transfer, stored);
+  });
+  return results;
+}
+
+export async function walletHistory(ctx: Ctx, walletId: string, limit: number) {
+  const account = Accounts.wallet(walletId).id;
+  const rows = await ctx.store.accountTransfers(account, limit);
+  return rows.map((row) => {
+    const transfer = (row.meta?.transfer as OnlineTransfer | undefined) ?? null;
+    const direction = row.credit === account ? ('in' as const) : ('out' as const);
+    const other = direction === 'in' ? row.debit : row.credit;
+    return {
+      ledgerSeq: row.seq,
+      transferId: transfer?.transferId ?? row.id,
+      kind: row.kind,
+      direction,
+      amount: row.amount,
+      counterparty: other.startsWith('wallet:') ? other.slice('wallet:'.length) : null,
+      memo: transfer?.memo ?? null,
+      at: row.at,
+      receipt: transfer ? receiptFor(ctx, transfer, row) : null,
+      transfer,
+    };
+  });
+}

@@ -1,0 +1,2 @@
+// Filled in by the qr work; see the module's own files.
+export {};

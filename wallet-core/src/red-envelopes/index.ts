@@ -1,0 +1,2 @@
+// Filled in by the red-envelopes work; see the module's own files.
+export {};

@@ -1,0 +1,67 @@
+/** Schemas of the signed protocol objects (certificates, transfers, receipts). */
+import { z } from 'zod';
+import {
+  FenSchema,
+  HashSchema,
+  IdSchema,
+  PublicKeySchema,
+  RequestIdSchema,
+  SignatureSchema,
+  TextSchema,
+  TierSchema,
+  TimestampSchema,
+} from './common';
+
+export const OfflineLimitsSchema = z.strictObject({
+  perPayment: FenSchema,
+  balanceCap: FenSchema,
+  maxPaymentsSinceSync: z.number().int().positive().max(1_000_000),
+  maxSecondsSinceSync: z
+    .number()
+    .int()
+    .positive()
+    .max(10 * 365 * 86_400),
+});
+
+export const OperatorCertSchema = z.strictObject({
+  operatorId: IdSchema,
+  name: TextSchema(100),
+  publicKey: PublicKeySchema,
+  validFrom: TimestampSchema,
+  validUntil: TimestampSchema,
+  sig: SignatureSchema,
+});
+
+export const DeviceCertSchema = z.strictObject({
+  deviceId: IdSchema,
+  walletId: IdSchema,
+  operatorId: IdSchema,
+  publicKey: PublicKeySchema,
+  tier: TierSchema,
+  offline: OfflineLimitsSchema,
+  validFrom: TimestampSchema,
+  validUntil: TimestampSchema,
+  sig: SignatureSchema,
+});
+
+export const OnlineTransferSchema = z.strictObject({
+  transferId: RequestIdSchema,
+  from: IdSchema,
+  to: IdSchema,
+  amount: FenSchema,
+  memo: TextSchema(140).optional(),
+  deviceId: IdSchema,
+  createdAt: TimestampSchema,
+  sig: SignatureSchema,
+});
+
+export const TransferReceiptSchema = z.strictObject({
+  transferId: RequestIdSchema,
+  transferHash: HashSchema,
+  from: IdSchema,
+  to: IdSchema,
+  amount: FenSchema,
+  ledgerSeq: z.number().int().nonnegative(),
+  settledAt: TimestampSchema,
+  sig: SignatureSchema,
+});
