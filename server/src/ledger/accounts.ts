@@ -64,11 +64,16 @@ export const Accounts = {
     kind: 'offline',
     allowNegative: false,
   }),
+  /**
+   * An operator's recognised fraud losses. Compensating an honest payee for a
+   * double-spent coin debits it, recovering from the culprit credits it, so
+   * its balance is minus the operator's net loss.
+   */
   loss: (operatorId: string): AccountSpec => ({
     id: `loss:${operatorId}`,
     book: 'ecny',
     kind: 'loss',
-    allowNegative: false,
+    allowNegative: true,
   }),
   bankDeposit: (walletId: string): AccountSpec => ({
     id: `bank:${walletId}`,

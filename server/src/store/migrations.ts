@@ -65,4 +65,29 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX devices_by_wallet ON devices (wallet_id)`,
     ],
   },
+  {
+    version: 2,
+    name: 'QR bills and used payment codes',
+    sql: [
+      `CREATE TABLE bills (
+        wallet_id TEXT NOT NULL REFERENCES wallets(wallet_id),
+        bill_id TEXT NOT NULL,
+        amount BIGINT NOT NULL CHECK (amount > 0),
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'paid')),
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        paid_transfer_id TEXT UNIQUE,
+        paid_by TEXT,
+        paid_at BIGINT,
+        PRIMARY KEY (wallet_id, bill_id)
+      )`,
+      `CREATE TABLE payment_code_uses (
+        code_id TEXT PRIMARY KEY,
+        wallet_id TEXT NOT NULL,
+        transfer_id TEXT NOT NULL UNIQUE,
+        used_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -15,7 +15,9 @@ import type {
   AccountRow,
   ApplyOutcome,
   AuditRow,
+  BillRow,
   DeviceRow,
+  LedgerClaim,
   LedgerTransfer,
   Store,
   StoredTransfer,
@@ -62,6 +64,34 @@ interface DeviceRecord {
   revoked_at: number | null;
   revoked_reason: string | null;
   created_at: number;
+}
+
+interface BillRecord {
+  wallet_id: string;
+  bill_id: string;
+  amount: number;
+  payload: string;
+  status: 'open' | 'paid';
+  created_at: number;
+  expires_at: number;
+  paid_transfer_id: string | null;
+  paid_by: string | null;
+  paid_at: number | null;
+}
+
+function toBill(r: BillRecord): BillRow {
+  return {
+    walletId: r.wallet_id,
+    billId: r.bill_id,
+    amount: r.amount,
+    payload: r.payload,
+    status: r.status,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    paidTransferId: r.paid_transfer_id,
+    paidBy: r.paid_by,
+    paidAt: r.paid_at,
+  };
 }
 
 class GroupRejected extends Error {
@@ -260,6 +290,7 @@ export class SqliteStore implements Store {
       if (index > 0 && s.getTransfer.get(t.id)) {
         throw new GroupRejected('IDEMPOTENCY_CONFLICT', `id ${t.id} was already used`, index);
       }
+      if (t.claim) this.#takeClaim(t.claim, t, index, at);
       const debit = account(t.debit, index);
       const credit = account(t.credit, index);
       if (!debit.allowNegative && debit.balance < t.amount) {
@@ -307,6 +338,64 @@ export class SqliteStore implements Store {
       });
     });
     return { ok: true, duplicate: false, transfers: stored };
+  }
+
+  #claimStmts?: ReturnType<SqliteStore['prepareClaimStatements']>;
+
+  private prepareClaimStatements() {
+    const db = this.db;
+    return {
+      insertBill: db.prepare(
+        `INSERT INTO bills (wallet_id, bill_id, amount, payload, status, created_at, expires_at, paid_transfer_id, paid_by, paid_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wallet_id, bill_id) DO NOTHING`,
+      ),
+      getBill: db.prepare<[string, string], BillRecord>(
+        'SELECT * FROM bills WHERE wallet_id = ? AND bill_id = ?',
+      ),
+      payBill: db.prepare(
+        `UPDATE bills SET status = 'paid', paid_transfer_id = ?, paid_by = ?, paid_at = ?
+         WHERE wallet_id = ? AND bill_id = ? AND status = 'open'`,
+      ),
+      useCode: db.prepare(
+        'INSERT INTO payment_code_uses (code_id, wallet_id, transfer_id, used_at) VALUES (?, ?, ?, ?) ON CONFLICT (code_id) DO NOTHING',
+      ),
+    };
+  }
+
+  get #claims() {
+    this.#claimStmts ??= this.prepareClaimStatements();
+    return this.#claimStmts;
+  }
+
+  /**
+   * Takes a transfer's one-time claim inside the group's transaction (so a
+   * rejection later in the group rolls it back with the transfers). Throws
+   * GroupRejected when the claim is already taken or does not fit.
+   */
+  #takeClaim(claim: LedgerClaim, t: LedgerTransfer, index: number, at: number): void {
+    const c = this.#claims;
+    if (claim.kind === 'bill') {
+      const bill = c.getBill.get(claim.walletId, claim.billId);
+      if (!bill) throw new GroupRejected('BILL_NOT_FOUND', `no bill ${claim.billId}`, index);
+      if (bill.status !== 'open')
+        throw new GroupRejected('BILL_ALREADY_PAID', `bill ${claim.billId} is already paid`, index);
+      if (bill.amount !== t.amount) {
+        throw new GroupRejected(
+          'QR_AMOUNT_MISMATCH',
+          `bill ${claim.billId} is for ${bill.amount} fen, not ${t.amount}`,
+          index,
+        );
+      }
+      if (claim.now > bill.expires_at)
+        throw new GroupRejected('BILL_EXPIRED', `bill ${claim.billId} has expired`, index);
+      const changed = c.payBill.run(t.id, claim.payer, at, claim.walletId, claim.billId).changes;
+      if (changed !== 1)
+        throw new GroupRejected('BILL_ALREADY_PAID', `bill ${claim.billId} is already paid`, index);
+      return;
+    }
+    const changed = c.useCode.run(claim.codeId, claim.walletId, t.id, at).changes;
+    if (changed !== 1)
+      throw new GroupRejected('PAYCODE_USED', `payment code ${claim.codeId} was already used`, index);
   }
 
   #flush(): void {
@@ -497,6 +586,28 @@ export class SqliteStore implements Store {
         'UPDATE devices SET revoked_at = ?, revoked_reason = ? WHERE device_id = ? AND revoked_at IS NULL',
       )
       .run(at, reason, deviceId);
+  }
+
+  async createBill(bill: BillRow): Promise<BillRow> {
+    const c = this.#claims;
+    c.insertBill.run(
+      bill.walletId,
+      bill.billId,
+      bill.amount,
+      bill.payload,
+      bill.status,
+      bill.createdAt,
+      bill.expiresAt,
+      bill.paidTransferId,
+      bill.paidBy,
+      bill.paidAt,
+    );
+    return toBill(c.getBill.get(bill.walletId, bill.billId)!);
+  }
+
+  async getBill(walletId: string, billId: string): Promise<BillRow | null> {
+    const r = this.#claims.getBill.get(walletId, billId);
+    return r ? toBill(r) : null;
   }
 
   async listRevokedDevices(): Promise<string[]> {

@@ -23,6 +23,48 @@ export interface LedgerTransfer {
     dailyKey?: string;
     day?: string;
   };
+  /**
+   * A one-time claim taken in the same transaction as this transfer (a bill
+   * marked paid, a payment code marked used). If it is already taken the
+   * whole group is rejected and nothing moves. Not re-checked for a
+   * duplicate group (a retry returns the recorded transfers).
+   */
+  claim?: LedgerClaim;
+}
+
+/** What a transfer can claim atomically with itself; see `LedgerTransfer.claim`. */
+export type LedgerClaim =
+  | {
+      kind: 'bill';
+      /** The merchant's wallet (the bill's owner). */
+      walletId: string;
+      billId: string;
+      /** The paying wallet, recorded on the bill. */
+      payer: string;
+      /** Time to check the bill's expiry against. */
+      now: number;
+    }
+  | {
+      kind: 'payment-code';
+      codeId: string;
+      /** The wallet that signed the code. */
+      walletId: string;
+    };
+
+/** A dynamic merchant QR's bill: paid at most once, by a transfer of exactly `amount`. */
+export interface BillRow {
+  walletId: string;
+  billId: string;
+  amount: number;
+  /** The EMVCo payload shown to the customer. */
+  payload: string;
+  status: 'open' | 'paid';
+  createdAt: number;
+  expiresAt: number;
+  /** Ledger id of the transfer that paid it. */
+  paidTransferId: string | null;
+  paidBy: string | null;
+  paidAt: number | null;
 }
 
 export interface StoredTransfer {
@@ -114,4 +156,8 @@ export interface Store {
   updateDeviceCert(deviceId: string, cert: unknown): Promise<void>;
   revokeDevice(deviceId: string, reason: string, at: number): Promise<void>;
   listRevokedDevices(): Promise<string[]>;
+
+  /** Records a bill unless (walletId, billId) exists; returns the bill now stored. */
+  createBill(bill: BillRow): Promise<BillRow>;
+  getBill(walletId: string, billId: string): Promise<BillRow | null>;
 }

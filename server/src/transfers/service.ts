@@ -60,6 +60,21 @@ async function settledBefore(ctx: Ctx, transfer: OnlineTransfer): Promise<Transf
   return receiptFor(ctx, original, stored);
 }
 
+/**
+ * A group applied concurrently under the same id (a race the pre-check in
+ * `settledBefore` cannot see) is a duplicate only if it is the same signed
+ * transfer; otherwise the caller must not get a receipt for it.
+ */
+function assertSameTransfer(stored: StoredTransfer, transfer: OnlineTransfer): void {
+  const original = stored.meta?.transfer as OnlineTransfer | undefined;
+  if (!original || transferHash(original) !== transferHash(transfer)) {
+    throw new EcnyError(
+      'IDEMPOTENCY_CONFLICT',
+      `transfer id ${transfer.transferId} was used for another transfer`,
+    );
+  }
+}
+
 type Prepared = { transfer: OnlineTransfer; group: LedgerTransfer[] } | { receipt: TransferReceipt };
 
 /** Every check that does not need the ledger lock, in the order a reader expects. */
@@ -142,8 +157,8 @@ export async function submitTransfer(ctx: Ctx, transfer: OnlineTransfer) {
     const outcome = await ctx.store.applyTransfers(prepared.group);
     if (!outcome.ok) throw new EcnyError(outcome.code, outcome.message);
     const stored = outcome.transfers[0]!;
-    const original = (stored.meta?.transfer as OnlineTransfer | undefined) ?? transfer;
-    receipt = receiptFor(ctx, original, stored);
+    if (outcome.duplicate) assertSameTransfer(stored, transfer);
+    receipt = receiptFor(ctx, transfer, stored);
     if (!outcome.duplicate) announce(ctx, transfer, stored);
   }
   const balance = (await ctx.store.getBalance(Accounts.wallet(transfer.from).id)) ?? 0;
@@ -196,6 +211,14 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResu
       return;
     }
     const stored = outcome.transfers[0]!;
+    if (outcome.duplicate) {
+      try {
+        assertSameTransfer(stored, p.transfer);
+      } catch (e) {
+        results[p.index] = failure(e);
+        return;
+      }
+    }
     results[p.index] = { ok: true, receipt: receiptFor(ctx, p.transfer, stored) };
     if (!outcome.duplicate) announce(ctx, p.transfer, stored);
   });

@@ -36,7 +36,8 @@ export class ByteWriter {
   }
 
   fixed(bytes: Uint8Array, length: number): this {
-    if (bytes.length !== length) throw new EcnyError('BAD_ENCODING', `expected ${length} bytes, got ${bytes.length}`);
+    if (bytes.length !== length)
+      throw new EcnyError('BAD_ENCODING', `expected ${length} bytes, got ${bytes.length}`);
     this.#chunks.push(bytes);
     return this;
   }
@@ -63,7 +64,8 @@ export class ByteReader {
   }
 
   #need(n: number): void {
-    if (this.#pos + n > this.bytes.length) throw new EcnyError('BAD_ENCODING', 'unexpected end of bundle bytes');
+    if (this.#pos + n > this.bytes.length)
+      throw new EcnyError('BAD_ENCODING', 'unexpected end of bundle bytes');
   }
 
   byte(): number {

@@ -9,7 +9,7 @@ import { verifyObject } from '../crypto/signed';
 import { EcnyError } from '../errors/index';
 import type { Fen } from '../money/fen';
 import { type Coin, coinOwner } from './coin';
-import { type Spend, SPEND_TYPE, spendHash } from './spend';
+import { SPEND_TYPE, type Spend, spendHash } from './spend';
 import { type PathCheckOptions, verifyPath } from './verify-path';
 
 export interface DoubleSpendProof {
@@ -43,7 +43,8 @@ export function verifyDoubleSpendProof(
   const owner = fromBase64Url(coin.owner);
   for (const spend of [proof.first, proof.second]) {
     if (spend.inputCoinId !== coin.coinId) throw invalid('a spend does not consume the coin');
-    if (!verifyObject(SPEND_TYPE, spend, owner, options.verifier)) throw invalid('a spend is not signed by the owner');
+    if (!verifyObject(SPEND_TYPE, spend, owner, options.verifier))
+      throw invalid('a spend is not signed by the owner');
   }
   const firstHash = spendHash(proof.first);
   const secondHash = spendHash(proof.second);

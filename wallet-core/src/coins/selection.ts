@@ -38,7 +38,8 @@ function byAmountThenId(a: Coin, b: Coin): number {
 
 /** Throws INSUFFICIENT_OFFLINE_FUNDS when the spendable coins do not cover `amount`. */
 export function selectCoins(coins: readonly Coin[], amount: Fen, options: SelectionOptions): PaymentPart[] {
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw new EcnyError('BAD_AMOUNT', 'amount must be positive fen');
+  if (!Number.isSafeInteger(amount) || amount <= 0)
+    throw new EcnyError('BAD_AMOUNT', 'amount must be positive fen');
   const usable = spendableCoins(coins, options);
   const restricted = usable.filter((c) => c.issue.restriction).sort(byAmountThenId);
   const own = usable.filter((c) => !c.issue.restriction).sort(byAmountThenId);
@@ -62,9 +63,13 @@ export function selectCoins(coins: readonly Coin[], amount: Fen, options: Select
     }
   }
   if (rest > 0) {
-    throw new EcnyError('INSUFFICIENT_OFFLINE_FUNDS', `offline coins cover ${amount - rest} of ${amount} fen`, {
-      missing: rest,
-    });
+    throw new EcnyError(
+      'INSUFFICIENT_OFFLINE_FUNDS',
+      `offline coins cover ${amount - rest} of ${amount} fen`,
+      {
+        missing: rest,
+      },
+    );
   }
   return parts;
 }

@@ -58,7 +58,9 @@ export function outputCoinId(spend: Spend | SpendBody, index: number): string {
   if (!Number.isInteger(index) || index < 0 || index >= MAX_SPEND_OUTPUTS) {
     throw new EcnyError('SPEND_MALFORMED', `output index ${index} out of range`);
   }
-  return toBase64Url(sha256(concatBytes(domainTag(COIN_ID_TYPE), spendDigest(spend), new Uint8Array([index]))));
+  return toBase64Url(
+    sha256(concatBytes(domainTag(COIN_ID_TYPE), spendDigest(spend), new Uint8Array([index]))),
+  );
 }
 
 export function spendTotal(spend: Spend | SpendBody): number {

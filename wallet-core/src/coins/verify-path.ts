@@ -118,9 +118,14 @@ export function verifyPath(coin: Coin, options: PathCheckOptions): VerifiedCoin 
     if (i > issue.maxHops) {
       fail(PATH_ERRORS.PATH_HOP_LIMIT, i, `coin ${issue.coinId} allows ${issue.maxHops} hops`);
     }
-    if (spend.inputCoinId !== id) fail(PATH_ERRORS.SPEND_WRONG_INPUT, i, `spends ${spend.inputCoinId}, not ${id}`);
+    if (spend.inputCoinId !== id)
+      fail(PATH_ERRORS.SPEND_WRONG_INPUT, i, `spends ${spend.inputCoinId}, not ${id}`);
     if (link.signer.publicKey !== owner) {
-      fail(PATH_ERRORS.SPEND_WRONG_SIGNER, i, `signer certificate ${link.signer.deviceId} does not own the input`);
+      fail(
+        PATH_ERRORS.SPEND_WRONG_SIGNER,
+        i,
+        `signer certificate ${link.signer.deviceId} does not own the input`,
+      );
     }
     try {
       verifyDeviceCert(link.signer, options.trust, options.verifier, {
@@ -135,7 +140,8 @@ export function verifyPath(coin: Coin, options: PathCheckOptions): VerifiedCoin 
       fail(PATH_ERRORS.SPEND_BAD_SIGNATURE, i, `spend of ${id} is not signed by its owner`);
     }
     const total = outputs.reduce((sum, o) => sum + o.amount, 0);
-    if (total !== amount) fail(PATH_ERRORS.SPEND_AMOUNT_MISMATCH, i, `outputs total ${total}, input is ${amount}`);
+    if (total !== amount)
+      fail(PATH_ERRORS.SPEND_AMOUNT_MISMATCH, i, `outputs total ${total}, input is ${amount}`);
     if (spend.time > issue.expiresAt) fail(PATH_ERRORS.COIN_EXPIRED, i, `spent after the coin expired`);
 
     spendHashes.push(spendHash(spend));

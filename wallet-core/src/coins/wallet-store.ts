@@ -28,7 +28,12 @@ export interface StoredCoin {
 export class WalletStore {
   constructor(readonly kv: KeyValue) {}
 
-  async putCoin(coin: Coin, origin: string, addedAt: number, synced = origin === 'load'): Promise<StoredCoin> {
+  async putCoin(
+    coin: Coin,
+    origin: string,
+    addedAt: number,
+    synced = origin === 'load',
+  ): Promise<StoredCoin> {
     const stored: StoredCoin = {
       coinId: coinId(coin),
       amount: coinAmount(coin),
@@ -74,7 +79,9 @@ export class WalletStore {
     return this.kv.get<string>(`seen/${inputCoinId}`);
   }
 
-  async recordSeenSpends(pairs: ReadonlyArray<readonly [inputCoinId: string, spendHash: string]>): Promise<void> {
+  async recordSeenSpends(
+    pairs: ReadonlyArray<readonly [inputCoinId: string, spendHash: string]>,
+  ): Promise<void> {
     for (const [input, hash] of pairs) {
       if ((await this.seenSpend(input)) === undefined) await this.kv.set(`seen/${input}`, hash);
     }
@@ -89,7 +96,9 @@ export class WalletStore {
   }
 
   async listOutbox(): Promise<OutboxItem[]> {
-    return (await this.kv.entries<OutboxItem>('outbox/')).map(([, v]) => v).sort((a, b) => a.createdAt - b.createdAt);
+    return (await this.kv.entries<OutboxItem>('outbox/'))
+      .map(([, v]) => v)
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   /** Drops the items the server has acknowledged. */

@@ -1,2 +1,55 @@
-// Filled in by the qr work; see the module's own files.
-export {};
+// QR payloads: EMVCo merchant-presented codes and customer payment codes.
+export { crc16CcittFalse, crc16Hex } from './crc';
+export { CNY_NUMERIC, CURRENCIES, type CurrencyInfo, currencyByNumeric } from './currency';
+export {
+  BILL_ID_MAX,
+  ECNY_QR_GUID,
+  ECNY_QR_TEMPLATE_ID,
+  encodeMerchantQr,
+  isMerchantQr,
+  MAX_QR_AMOUNT_FEN,
+  MAX_QR_PAYLOAD_CHARS,
+  MERCHANT_CITY_MAX,
+  MERCHANT_NAME_MAX,
+  type MerchantQr,
+  type MerchantQrFields,
+  parseMerchantQr,
+  type QrAccount,
+  type QrAdditionalData,
+  type QrLanguageTemplate,
+  type QrTip,
+  withCrc,
+} from './merchant';
+export {
+  createPaymentCode,
+  decodePaymentCode,
+  encodePaymentCode,
+  type IssuedPaymentCode,
+  newPaymentCodeId,
+  PAYMENT_CODE_CLOCK_SKEW_MS,
+  PAYMENT_CODE_MAX_VALIDITY_MS,
+  PAYMENT_CODE_PREFIX,
+  PAYMENT_CODE_TYPE,
+  PAYMENT_CODE_VALIDITY_MS,
+  PAYMENT_CODE_VERSION,
+  type PaymentCode,
+  type PaymentCodeBody,
+  type PaymentCodeInput,
+  paymentCodeNeedsRefresh,
+  paymentCodeRefresher,
+  type VerifyPaymentCodeOptions,
+  verifyPaymentCode,
+} from './payment-code';
+export {
+  BillIdSchema,
+  type ChargePaymentCodeRequest,
+  ChargePaymentCodeRequestSchema,
+  type CreateDynamicQrRequest,
+  CreateDynamicQrRequestSchema,
+  MerchantQrPayloadSchema,
+  type PayMerchantQrRequest,
+  PayMerchantQrRequestSchema,
+  PaymentCodeTextSchema,
+  QrAmountSchema,
+} from './schemas';
+export { charLength, encodeTlv, encodeTlvs, parseTlv, type TlvField, truncateChars } from './tlv';

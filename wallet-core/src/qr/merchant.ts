@@ -166,7 +166,6 @@ export interface MerchantQrFields {
 // Helpers
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const AMOUNT = /^(\d+)(?:\.(\d+))?$/;
 
@@ -174,8 +173,16 @@ function isPrintableAscii(text: string): boolean {
   return PRINTABLE_ASCII.test(text);
 }
 
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
+
 function isPrintableUnicode(text: string): boolean {
-  return text.length > 0 && !CONTROL.test(text) && !LONE_SURROGATE.test(text);
+  return text.length > 0 && !hasControl(text) && !LONE_SURROGATE.test(text);
 }
 
 function fail(code: string, message: string, field: string, extra?: Record<string, unknown>): never {
@@ -216,7 +223,8 @@ function parseTemplate(
   }
   const out: Record<string, string> = {};
   for (const sub of subs) {
-    if (Object.hasOwn(out, sub.id)) fail('QR_BAD_TEMPLATE', `template ${field} repeats ${sub.id}`, field, { subField: sub.id });
+    if (Object.hasOwn(out, sub.id))
+      fail('QR_BAD_TEMPLATE', `template ${field} repeats ${sub.id}`, field, { subField: sub.id });
     const ok = allowUnicode(sub.id) ? isPrintableUnicode(sub.value) : isPrintableAscii(sub.value);
     if (!ok) {
       fail('QR_BAD_TEMPLATE', `template ${field}: ${sub.id} has characters not allowed there`, field, {
@@ -232,7 +240,9 @@ function accountTemplate(id: string, value: string): QrAccount {
   const subFields = parseTemplate(id, value);
   const guid = subFields['00'];
   if (guid === undefined) {
-    fail('QR_BAD_TEMPLATE', `template ${id} has no globally unique identifier (sub-id 00)`, id, { subField: '00' });
+    fail('QR_BAD_TEMPLATE', `template ${id} has no globally unique identifier (sub-id 00)`, id, {
+      subField: '00',
+    });
   }
   return { id, guid, value, subFields };
 }
@@ -252,8 +262,10 @@ function parseAmount(text: string, field: string, currency: CurrencyInfo): numbe
     }
     frac = frac.slice(0, currency.minorUnits);
   }
-  const minor = Number(whole) * 10 ** currency.minorUnits + Number(frac.padEnd(currency.minorUnits, '0') || '0');
-  if (!Number.isSafeInteger(minor) || minor <= 0) fail('QR_BAD_FORMAT', `amount "${text}" must be positive`, field);
+  const minor =
+    Number(whole) * 10 ** currency.minorUnits + Number(frac.padEnd(currency.minorUnits, '0') || '0');
+  if (!Number.isSafeInteger(minor) || minor <= 0)
+    fail('QR_BAD_FORMAT', `amount "${text}" must be positive`, field);
   return minor;
 }
 
@@ -281,7 +293,8 @@ export function withCrc(body: string): string {
  */
 export function encodeMerchantQr(fields: MerchantQrFields): string {
   const walletOk = IdSchema.safeParse(fields.walletId).success;
-  if (!walletOk) fail('QR_BAD_FORMAT', 'walletId is not a wallet id', ECNY_QR_TEMPLATE_ID, { subField: '01' });
+  if (!walletOk)
+    fail('QR_BAD_FORMAT', 'walletId is not a wallet id', ECNY_QR_TEMPLATE_ID, { subField: '01' });
   if (fields.operatorId !== undefined && !IdSchema.safeParse(fields.operatorId).success) {
     fail('QR_BAD_FORMAT', 'operatorId is not an operator id', ECNY_QR_TEMPLATE_ID, { subField: '02' });
   }
@@ -290,8 +303,12 @@ export function encodeMerchantQr(fields: MerchantQrFields): string {
   if (!/^[A-Z]{2}$/.test(country)) fail('QR_BAD_FORMAT', 'countryCode must be two capital letters', '58');
 
   const dynamic = fields.dynamic ?? fields.amount !== undefined;
-  if (dynamic && fields.amount === undefined) fail('QR_MISSING_FIELD', 'a dynamic code needs an amount', '54');
-  if (fields.amount !== undefined && (!isFen(fields.amount) || fields.amount <= 0 || fields.amount > MAX_QR_AMOUNT_FEN)) {
+  if (dynamic && fields.amount === undefined)
+    fail('QR_MISSING_FIELD', 'a dynamic code needs an amount', '54');
+  if (
+    fields.amount !== undefined &&
+    (!isFen(fields.amount) || fields.amount <= 0 || fields.amount > MAX_QR_AMOUNT_FEN)
+  ) {
     fail('QR_BAD_FORMAT', `amount must be whole fen between 1 and ${MAX_QR_AMOUNT_FEN}`, '54');
   }
 
@@ -301,7 +318,9 @@ export function encodeMerchantQr(fields: MerchantQrFields): string {
   if (!isPrintableUnicode(city)) fail('QR_BAD_FORMAT', 'merchantCity must be printable text', '60');
   const nameAscii = isPrintableAscii(name);
   const cityAscii = isPrintableAscii(city);
-  const latinName = nameAscii ? name : (fields.latinName ?? asciiFallback(name, 'MERCHANT', MERCHANT_NAME_MAX));
+  const latinName = nameAscii
+    ? name
+    : (fields.latinName ?? asciiFallback(name, 'MERCHANT', MERCHANT_NAME_MAX));
   const latinCity = cityAscii ? city : (fields.latinCity ?? asciiFallback(city, 'CHINA', MERCHANT_CITY_MAX));
   if (!isPrintableAscii(latinName)) fail('QR_BAD_FORMAT', 'latinName must be printable ASCII', '59');
   if (!isPrintableAscii(latinCity)) fail('QR_BAD_FORMAT', 'latinCity must be printable ASCII', '60');
@@ -313,11 +332,16 @@ export function encodeMerchantQr(fields: MerchantQrFields): string {
   ] as const) {
     if (value === undefined) continue;
     if (!isPrintableAscii(value) || value.length > BILL_ID_MAX) {
-      fail('QR_BAD_FORMAT', `${what} must be 1 to ${BILL_ID_MAX} printable ASCII characters`, '62', { subField: subId });
+      fail('QR_BAD_FORMAT', `${what} must be 1 to ${BILL_ID_MAX} printable ASCII characters`, '62', {
+        subField: subId,
+      });
     }
     additional.push(encodeTlv(subId, value));
   }
-  if (fields.postalCode !== undefined && (!isPrintableAscii(fields.postalCode) || fields.postalCode.length > 10)) {
+  if (
+    fields.postalCode !== undefined &&
+    (!isPrintableAscii(fields.postalCode) || fields.postalCode.length > 10)
+  ) {
     fail('QR_BAD_FORMAT', 'postalCode must be 1 to 10 printable ASCII characters', '61');
   }
   const language = fields.language ?? 'ZH';
@@ -366,7 +390,7 @@ export function parseMerchantQr(payload: unknown): MerchantQr {
   if (typeof payload !== 'string') fail('QR_BAD_FORMAT', 'a QR payload is text', 'payload');
   const text = payload.trim();
   if (text.length === 0) fail('QR_MISSING_FIELD', 'empty payload', '00');
-  const total = charLength(text);
+  const total = text.length > MAX_QR_PAYLOAD_CHARS * 2 ? text.length : charLength(text);
   if (total > MAX_QR_PAYLOAD_CHARS) {
     fail('QR_BAD_LENGTH', `payload of ${total} characters exceeds ${MAX_QR_PAYLOAD_CHARS}`, 'payload');
   }
@@ -423,19 +447,22 @@ export function parseMerchantQr(payload: unknown): MerchantQr {
   if (initiationText !== undefined) {
     if (initiationText === '11') initiation = 'static';
     else if (initiationText === '12') initiation = 'dynamic';
-    else fail('QR_BAD_FORMAT', `point of initiation (01) must be "11" or "12", got "${initiationText}"`, '01');
+    else
+      fail('QR_BAD_FORMAT', `point of initiation (01) must be "11" or "12", got "${initiationText}"`, '01');
   }
 
   const merchantAccounts: QrAccount[] = [];
   const unreservedTemplates: QrAccount[] = [];
   for (const f of fields) {
     if (isAccountTemplateId(f.id)) merchantAccounts.push(accountTemplate(f.id, f.value));
-    else if (isAccountId(f.id)) merchantAccounts.push({ id: f.id, guid: null, value: f.value, subFields: {} });
+    else if (isAccountId(f.id))
+      merchantAccounts.push({ id: f.id, guid: null, value: f.value, subFields: {} });
     else if (isUnreservedTemplateId(f.id)) unreservedTemplates.push(accountTemplate(f.id, f.value));
   }
 
   const mcc = byId.get('52')!;
-  if (!/^\d{4}$/.test(mcc)) fail('QR_BAD_FORMAT', `merchant category code (52) must be four digits, got "${mcc}"`, '52');
+  if (!/^\d{4}$/.test(mcc))
+    fail('QR_BAD_FORMAT', `merchant category code (52) must be four digits, got "${mcc}"`, '52');
 
   const currency = byId.get('53')!;
   const currencyInfo = /^\d{3}$/.test(currency) ? currencyByNumeric(currency) : undefined;
@@ -448,7 +475,12 @@ export function parseMerchantQr(payload: unknown): MerchantQr {
     try {
       amountFen = parseYuan(amountText);
     } catch (e) {
-      throw new EcnyError('QR_BAD_FORMAT', `amount "${amountText}" is not yuan`, { field: '54' }, { cause: e });
+      throw new EcnyError(
+        'QR_BAD_FORMAT',
+        `amount "${amountText}" is not yuan`,
+        { field: '54' },
+        { cause: e },
+      );
     }
   }
 
@@ -465,7 +497,11 @@ export function parseMerchantQr(payload: unknown): MerchantQr {
       const percentage = byId.get('57');
       if (percentage === undefined) fail('QR_MISSING_FIELD', 'a percentage fee (55 = "03") needs 57', '57');
       if (!/^\d{1,2}(\.\d{1,2})?$/.test(percentage) || Number(percentage) <= 0) {
-        fail('QR_BAD_FORMAT', `convenience fee percentage "${percentage}" must be between 00.01 and 99.99`, '57');
+        fail(
+          'QR_BAD_FORMAT',
+          `convenience fee percentage "${percentage}" must be between 00.01 and 99.99`,
+          '57',
+        );
       }
       tip = { indicator: 'percentage', percentage };
     } else fail('QR_BAD_FORMAT', `tip indicator (55) must be "01", "02" or "03", got "${tipText}"`, '55');
@@ -516,7 +552,9 @@ export function parseMerchantQr(payload: unknown): MerchantQr {
     const language = subFields['00'];
     const name = subFields['01'];
     if (language === undefined || !/^[A-Za-z]{2}$/.test(language)) {
-      fail('QR_BAD_TEMPLATE', 'template 64 needs a two-letter language preference (sub-id 00)', '64', { subField: '00' });
+      fail('QR_BAD_TEMPLATE', 'template 64 needs a two-letter language preference (sub-id 00)', '64', {
+        subField: '00',
+      });
     }
     if (name === undefined) {
       fail('QR_BAD_TEMPLATE', 'template 64 needs an alternate-language merchant name (sub-id 01)', '64', {
@@ -533,14 +571,24 @@ export function parseMerchantQr(payload: unknown): MerchantQr {
     const walletId = account.subFields['01'];
     const operatorId = account.subFields['02'];
     if (walletId === undefined || !IdSchema.safeParse(walletId).success) {
-      fail('QR_BAD_TEMPLATE', `template ${account.id} (${ECNY_QR_GUID}) needs a wallet id in sub-id 01`, account.id, {
-        subField: '01',
-      });
+      fail(
+        'QR_BAD_TEMPLATE',
+        `template ${account.id} (${ECNY_QR_GUID}) needs a wallet id in sub-id 01`,
+        account.id,
+        {
+          subField: '01',
+        },
+      );
     }
     if (operatorId !== undefined && !IdSchema.safeParse(operatorId).success) {
-      fail('QR_BAD_TEMPLATE', `template ${account.id} (${ECNY_QR_GUID}) has a bad operator id in sub-id 02`, account.id, {
-        subField: '02',
-      });
+      fail(
+        'QR_BAD_TEMPLATE',
+        `template ${account.id} (${ECNY_QR_GUID}) has a bad operator id in sub-id 02`,
+        account.id,
+        {
+          subField: '02',
+        },
+      );
     }
     ecny = { templateId: account.id, walletId, operatorId: operatorId ?? null };
     break;

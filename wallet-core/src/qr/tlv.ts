@@ -31,7 +31,8 @@ const ID = /^\d{2}$/;
 
 /** One data object, "IILLvalue". Throws QR_BAD_FORMAT on a bad id and QR_BAD_LENGTH on an empty or over-long value. */
 export function encodeTlv(id: string, value: string): string {
-  if (!ID.test(id)) throw new EcnyError('QR_BAD_FORMAT', `"${id}" is not a two-digit data object id`, { field: id });
+  if (!ID.test(id))
+    throw new EcnyError('QR_BAD_FORMAT', `"${id}" is not a two-digit data object id`, { field: id });
   const len = charLength(value);
   if (len < 1 || len > 99) {
     throw new EcnyError('QR_BAD_LENGTH', `data object ${id} must be 1 to 99 characters, got ${len}`, {
@@ -67,10 +68,16 @@ export function parseTlv(text: string): TlvField[] {
     const id = chars[i]! + chars[i + 1]!;
     const lenText = chars[i + 2]! + chars[i + 3]!;
     if (!ID.test(id)) {
-      throw new EcnyError('QR_BAD_FORMAT', `"${id}" at character ${i} is not a two-digit id`, { field: id, offset: i });
+      throw new EcnyError('QR_BAD_FORMAT', `"${id}" at character ${i} is not a two-digit id`, {
+        field: id,
+        offset: i,
+      });
     }
     if (!ID.test(lenText)) {
-      throw new EcnyError('QR_BAD_FORMAT', `length "${lenText}" of ${id} is not two digits`, { field: id, offset: i });
+      throw new EcnyError('QR_BAD_FORMAT', `length "${lenText}" of ${id} is not two digits`, {
+        field: id,
+        offset: i,
+      });
     }
     const len = Number(lenText);
     if (len === 0) {

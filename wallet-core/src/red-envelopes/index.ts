@@ -1,2 +1,66 @@
-// Filled in by the red-envelopes work; see the module's own files.
-export {};
+// Red envelopes: verifiable lottery draws, lucky-money splits, campaign rules
+// and the API bodies that carry them. See PROTOCOL.md section 9.
+export {
+  commitSeed,
+  DRAW_SEED_BYTES,
+  type DrawInput,
+  type DrawMismatch,
+  type DrawMismatchCode,
+  type DrawResult,
+  type DrawSeed,
+  type DrawWinner,
+  drawStreamKey,
+  drawWinners,
+  LIST_TAG,
+  MAX_REGISTRATION_ID_LENGTH,
+  newDrawSeed,
+  type Prize,
+  prizeCount,
+  registrationDigest,
+  SEED_TAG,
+  STREAM_TAG,
+  seedBytes,
+  sortRegistrations,
+  type VerifyDrawInput,
+  verifyDraw,
+  verifySeedCommitment,
+} from './lottery';
+export {
+  cryptoRng,
+  grabBounds,
+  LUCKY_MAX_SHARE,
+  LUCKY_MAX_SHARES,
+  LUCKY_MIN_SHARE,
+  LUCKY_SPLIT_MODES,
+  type LuckyMoneySpec,
+  type LuckyMoneyState,
+  type LuckySplitMode,
+  newLuckyMoney,
+  nextGrab,
+  type RandomInt,
+  RNG_TAG,
+  seededRng,
+  splitAll,
+  validateLuckyMoney,
+} from './lucky-money';
+export {
+  type CampaignWindow,
+  type EligibilityRule,
+  expiredBalances,
+  isMerchantEligible,
+  isWalletEligible,
+  type MerchantFacts,
+  type MerchantRule,
+  planSpend,
+  type Refusal,
+  type RestrictedBalance,
+  registrationRefusal,
+  restrictedRefusal,
+  type SpendInput,
+  type SpendPlan,
+  type SpendTarget,
+  type WalletFacts,
+  walletEligibility,
+} from './rules';
+export * from './schemas';
+export { Sha256Stream } from './stream';

@@ -58,7 +58,14 @@ export interface DrawResult {
   unawarded: number;
 }
 
-export type DrawMismatchCode = 'INVALID_INPUT' | 'COMMITMENT' | 'LIST_DIGEST' | 'COUNT' | 'RANK' | 'WINNER' | 'AMOUNT';
+export type DrawMismatchCode =
+  | 'INVALID_INPUT'
+  | 'COMMITMENT'
+  | 'LIST_DIGEST'
+  | 'COUNT'
+  | 'RANK'
+  | 'WINNER'
+  | 'AMOUNT';
 
 export interface DrawMismatch {
   code: DrawMismatchCode;
@@ -117,52 +124,82 @@ export function verifySeedCommitment(seed: DrawSeed, commitment: string): boolea
   }
 }
 
-const CHUNK = 1 << 16;
+/** Ids encoded per step of the streaming digest (small enough to stay in cache). */
+const IDS_PER_CHUNK = 4096;
 
 function badId(index: number, why: string): EcnyError {
   return new EcnyError('LOTTERY_BAD_REGISTRATION', `registration ${index}: ${why}`, { index });
 }
 
 /**
- * Streams the canonical list encoding into SHA-256, validating every id.
- * Returns null at the first pair out of order when `stopWhenUnsorted`;
- * otherwise throws LOTTERY_UNSORTED / LOTTERY_DUPLICATE_REGISTRATION.
+ * Streams the canonical list encoding (each id followed by 0x0A) into
+ * SHA-256, validating every id on the way. Ids are encoded 4,096 at a time
+ * (a native join and UTF-8 encode), then checked byte by byte. Returns null
+ * at the first pair out of order when `stopWhenUnsorted`; otherwise throws
+ * LOTTERY_UNSORTED / LOTTERY_DUPLICATE_REGISTRATION.
  */
 function digestList(ids: readonly string[], stopWhenUnsorted: boolean): Uint8Array | null {
+  const n = ids.length;
+  for (let i = 0; i < n; i++) if (typeof ids[i] !== 'string') throw badId(i, 'not a string');
   const h = sha256.create();
   h.update(domainTag(LIST_TAG));
-  const buf = new Uint8Array(CHUNK);
-  let p = 0;
-  let prev = '';
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i];
-    if (typeof id !== 'string') throw badId(i, 'not a string');
-    const len = id.length;
-    if (len === 0 || len > MAX_REGISTRATION_ID_LENGTH) {
-      throw badId(i, `length must be 1..${MAX_REGISTRATION_ID_LENGTH}`);
-    }
-    if (i > 0 && !(prev < id)) {
-      if (stopWhenUnsorted) return null;
-      if (prev === id) {
-        throw new EcnyError('LOTTERY_DUPLICATE_REGISTRATION', `wallet ${id} is registered twice`, {
-          walletId: id,
-        });
+  const encoder = new TextEncoder();
+  let buf = new Uint8Array(IDS_PER_CHUNK * 64);
+  // The previous id's bytes, kept across chunks.
+  const prev = new Uint8Array(MAX_REGISTRATION_ID_LENGTH);
+  let prevLen = -1;
+  let index = 0;
+  for (let from = 0; from < n; from += IDS_PER_CHUNK) {
+    const to = Math.min(from + IDS_PER_CHUNK, n);
+    const text = `${ids.slice(from, to).join('\n')}\n`;
+    if (text.length * 3 > buf.length) buf = new Uint8Array(text.length * 3);
+    const written = encoder.encodeInto(text, buf).written;
+    let start = 0;
+    let prevStart = -1;
+    for (let p = 0; p < written; p++) {
+      const b = buf[p]!;
+      if (b !== 0x0a) {
+        if (b < 0x21 || b > 0x7e) throw badId(index, 'only printable ASCII (0x21..0x7E) is allowed');
+        continue;
       }
-      throw new EcnyError('LOTTERY_UNSORTED', `registrations must be sorted: ${i - 1} > ${i}`, { index: i });
+      const len = p - start;
+      if (len === 0 || len > MAX_REGISTRATION_ID_LENGTH) {
+        throw badId(index, `length must be 1..${MAX_REGISTRATION_ID_LENGTH}`);
+      }
+      if (prevLen >= 0) {
+        // Byte-wise comparison with the previous id (= UTF-16 code unit order for ASCII).
+        // The previous id is in this chunk at prevStart, or (for a chunk's first id) in `prev`.
+        const a = prevStart < 0 ? prev : buf;
+        const o = Math.max(prevStart, 0);
+        const m = Math.min(prevLen, len);
+        let c = 0;
+        while (c < m && a[o + c] === buf[start + c]) c++;
+        const order = c < m ? a[o + c]! - buf[start + c]! : prevLen - len;
+        if (order >= 0) {
+          if (stopWhenUnsorted) return null;
+          if (order === 0) {
+            throw new EcnyError(
+              'LOTTERY_DUPLICATE_REGISTRATION',
+              `wallet ${ids[index]} is registered twice`,
+              {
+                walletId: ids[index],
+              },
+            );
+          }
+          throw new EcnyError('LOTTERY_UNSORTED', `registrations must be sorted: ${index - 1} > ${index}`, {
+            index,
+          });
+        }
+      }
+      prevStart = start;
+      prevLen = len;
+      start = p + 1;
+      index++;
     }
-    if (p + len + 1 > CHUNK) {
-      h.update(buf.subarray(0, p));
-      p = 0;
-    }
-    for (let c = 0; c < len; c++) {
-      const code = id.charCodeAt(c);
-      if (code < 0x21 || code > 0x7e) throw badId(i, 'only printable ASCII (0x21..0x7E) is allowed');
-      buf[p++] = code;
-    }
-    buf[p++] = 0x0a;
-    prev = id;
+    if (index !== to) throw badId(index, 'an id contains a line break');
+    if (prevLen >= 0 && prevStart >= 0) prev.set(buf.subarray(prevStart, prevStart + prevLen));
+    h.update(buf.subarray(0, written));
   }
-  h.update(buf.subarray(0, p));
   return h.digest();
 }
 
@@ -207,9 +244,9 @@ export function sortRegistrations(ids: readonly string[]): string[] {
     if (typeof s !== 'string') throw badId(i, 'not a string');
     let k = 0;
     for (let d = 0; d < digits; d++) {
-      const code = s.charCodeAt(lcp + d);
       let digit = 0;
-      if (code === code) {
+      if (lcp + d < s.length) {
+        const code = s.charCodeAt(lcp + d);
         if (code < 0x21 || code > 0x7e) throw badId(i, 'only printable ASCII (0x21..0x7E) is allowed');
         digit = code - 0x20;
       }
@@ -248,7 +285,9 @@ export function prizeCount(prizes: readonly Prize[]): number {
       throw new EcnyError('LOTTERY_BAD_PRIZES', (e as Error).message, { index: i });
     }
     if (!Number.isSafeInteger(p.count) || p.count < 1) {
-      throw new EcnyError('LOTTERY_BAD_PRIZES', `prizes[${i}].count must be a positive integer`, { index: i });
+      throw new EcnyError('LOTTERY_BAD_PRIZES', `prizes[${i}].count must be a positive integer`, {
+        index: i,
+      });
     }
     total += p.count;
   }
@@ -258,7 +297,8 @@ export function prizeCount(prizes: readonly Prize[]): number {
 
 /** Sorted list and its digest, sorting only when the input is not already in canonical order. */
 function canonicalList(registrations: readonly string[]): { sorted: readonly string[]; digest: Uint8Array } {
-  if (!Array.isArray(registrations)) throw new EcnyError('LOTTERY_BAD_REGISTRATION', 'registrations must be a list');
+  if (!Array.isArray(registrations))
+    throw new EcnyError('LOTTERY_BAD_REGISTRATION', 'registrations must be a list');
   const fast = digestList(registrations, true);
   if (fast) return { sorted: registrations, digest: fast };
   const sorted = sortRegistrations(registrations);
@@ -348,11 +388,13 @@ export function verifyDraw(input: VerifyDrawInput): { ok: boolean; mismatches: D
     for (let i = 0; i < m; i++) {
       const g = given[i]!;
       const e = expected.winners[i]!;
-      if (g.rank !== e.rank) mismatches.push({ code: 'RANK', rank: e.rank, expected: e.rank, actual: g.rank });
+      if (g.rank !== e.rank)
+        mismatches.push({ code: 'RANK', rank: e.rank, expected: e.rank, actual: g.rank });
       if (g.walletId !== e.walletId) {
         mismatches.push({ code: 'WINNER', rank: e.rank, expected: e.walletId, actual: g.walletId });
       }
-      if (g.amount !== e.amount) mismatches.push({ code: 'AMOUNT', rank: e.rank, expected: e.amount, actual: g.amount });
+      if (g.amount !== e.amount)
+        mismatches.push({ code: 'AMOUNT', rank: e.rank, expected: e.amount, actual: g.amount });
     }
   } catch (e) {
     mismatches.push({ code: 'INVALID_INPUT', message: e instanceof Error ? e.message : String(e) });

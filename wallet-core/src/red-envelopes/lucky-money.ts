@@ -65,11 +65,15 @@ export function validateLuckyMoney(spec: LuckyMoneySpec): void {
     throw new EcnyError('LUCKY_BAD_AMOUNT', 'total must be a positive whole number of fen', { total });
   }
   if (total < shares * LUCKY_MIN_SHARE) {
-    throw new EcnyError('LUCKY_BAD_SPLIT', `${total} fen cannot give each of ${shares} shares at least 1 fen`, {
-      total,
-      shares,
-      min: shares * LUCKY_MIN_SHARE,
-    });
+    throw new EcnyError(
+      'LUCKY_BAD_SPLIT',
+      `${total} fen cannot give each of ${shares} shares at least 1 fen`,
+      {
+        total,
+        shares,
+        min: shares * LUCKY_MIN_SHARE,
+      },
+    );
   }
   if (total > shares * LUCKY_MAX_SHARE) {
     throw new EcnyError(
@@ -97,10 +101,14 @@ function checkState(state: LuckyMoneyState): void {
     r < s * LUCKY_MIN_SHARE ||
     r > s * LUCKY_MAX_SHARE
   ) {
-    throw new EcnyError('LUCKY_BAD_STATE', `inconsistent envelope state: ${r} fen over ${s} shares (${mode})`, {
-      remaining: r,
-      sharesLeft: s,
-    });
+    throw new EcnyError(
+      'LUCKY_BAD_STATE',
+      `inconsistent envelope state: ${r} fen over ${s} shares (${mode})`,
+      {
+        remaining: r,
+        sharesLeft: s,
+      },
+    );
   }
 }
 

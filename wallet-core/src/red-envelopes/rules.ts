@@ -49,7 +49,11 @@ const inList = (list: readonly string[], value: string) => list.some((x) => norm
  * reason: CAMPAIGN_REGION or CAMPAIGN_RESIDENCY.
  */
 export function walletEligibility(rule: EligibilityRule, wallet: WalletFacts): Refusal | null {
-  if (rule.regions && rule.regions.length > 0 && (wallet.region === null || !inList(rule.regions, wallet.region))) {
+  if (
+    rule.regions &&
+    rule.regions.length > 0 &&
+    (wallet.region === null || !inList(rule.regions, wallet.region))
+  ) {
     return { code: 'CAMPAIGN_REGION', message: `only wallets in ${rule.regions.join(', ')} may register` };
   }
   if (rule.residentsOnly && !wallet.resident) {
@@ -69,7 +73,11 @@ export function isWalletEligible(rule: EligibilityRule, wallet: WalletFacts): bo
  * no criteria at all admits every merchant; a rule with only `walletIds`
  * admits exactly those.
  */
-export function isMerchantEligible(rule: MerchantRule, walletId: string, merchant: MerchantFacts | null): boolean {
+export function isMerchantEligible(
+  rule: MerchantRule,
+  walletId: string,
+  merchant: MerchantFacts | null,
+): boolean {
   if (merchant === null) return false;
   const ids = rule.walletIds ?? [];
   const regions = rule.regions ?? [];
@@ -102,12 +110,22 @@ export type SpendTarget =
  * RESTRICTED_NOT_REDEEMABLE (bank redemption), RESTRICTED_PERSON (payee is not
  * a merchant), RESTRICTED_NOT_STARTED, RESTRICTED_EXPIRED, RESTRICTED_MERCHANT.
  */
-export function restrictedRefusal(balance: RestrictedBalance, target: SpendTarget, at: number): Refusal | null {
+export function restrictedRefusal(
+  balance: RestrictedBalance,
+  target: SpendTarget,
+  at: number,
+): Refusal | null {
   if (target.kind === 'bank') {
-    return { code: 'RESTRICTED_NOT_REDEEMABLE', message: 'campaign money cannot be redeemed to a bank account' };
+    return {
+      code: 'RESTRICTED_NOT_REDEEMABLE',
+      message: 'campaign money cannot be redeemed to a bank account',
+    };
   }
   if (target.merchant === null) {
-    return { code: 'RESTRICTED_PERSON', message: 'campaign money can only be spent at merchants, not sent to persons' };
+    return {
+      code: 'RESTRICTED_PERSON',
+      message: 'campaign money can only be spent at merchants, not sent to persons',
+    };
   }
   if (balance.spendableFrom !== undefined && at < balance.spendableFrom) {
     return { code: 'RESTRICTED_NOT_STARTED', message: 'the campaign money cannot be spent yet' };
@@ -152,7 +170,10 @@ export function planSpend(input: SpendInput): SpendPlan {
   const amount = assertFen(input.amount, 'payment amount');
   const ordered = [...input.balances]
     .filter((b) => b.amount > 0)
-    .sort((a, b) => a.expiresAt - b.expiresAt || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0));
+    .sort(
+      (a, b) =>
+        a.expiresAt - b.expiresAt || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0),
+    );
   const fromRestricted: SpendPlan['fromRestricted'] = [];
   const refused: SpendPlan['refused'] = [];
   let firstRefusal: Refusal | null = null;
@@ -200,7 +221,9 @@ export interface CampaignWindow {
 
 /** Null while registration is open (opensAt <= at < closesAt), else CAMPAIGN_NOT_OPEN or CAMPAIGN_CLOSED. */
 export function registrationRefusal(window: CampaignWindow, at: number): Refusal | null {
-  if (at < window.registrationOpensAt) return { code: 'CAMPAIGN_NOT_OPEN', message: 'registration has not opened yet' };
-  if (at >= window.registrationClosesAt) return { code: 'CAMPAIGN_CLOSED', message: 'registration has closed' };
+  if (at < window.registrationOpensAt)
+    return { code: 'CAMPAIGN_NOT_OPEN', message: 'registration has not opened yet' };
+  if (at >= window.registrationClosesAt)
+    return { code: 'CAMPAIGN_CLOSED', message: 'registration has closed' };
   return null;
 }

@@ -28,7 +28,10 @@ export function offlinePaymentBreach(
   now: number,
 ): LimitBreach | null {
   if (amount > limits.perPayment) {
-    return { code: 'LIMIT_OFFLINE_PER_PAYMENT', message: `offline payments are limited to ${limits.perPayment} fen` };
+    return {
+      code: 'LIMIT_OFFLINE_PER_PAYMENT',
+      message: `offline payments are limited to ${limits.perPayment} fen`,
+    };
   }
   if (counters.paymentsSinceSync >= limits.maxPaymentsSinceSync) {
     return {
@@ -48,7 +51,10 @@ export function offlinePaymentBreach(
 /** Why holding `balanceAfter` fen offline breaks the cap, or null. */
 export function offlineBalanceBreach(limits: OfflineLimits, balanceAfter: Fen): LimitBreach | null {
   if (balanceAfter > limits.balanceCap) {
-    return { code: 'LIMIT_OFFLINE_BALANCE', message: `a device may hold at most ${limits.balanceCap} fen offline` };
+    return {
+      code: 'LIMIT_OFFLINE_BALANCE',
+      message: `a device may hold at most ${limits.balanceCap} fen offline`,
+    };
   }
   return null;
 }

@@ -7,14 +7,14 @@
  * wallet gets a spend signed.
  */
 import type { DeviceCert } from '../certs/certs';
+import { coinAmount, coinId, coinOwner, hopsLeft } from '../coins/coin';
+import { defaultRestrictionPolicy, type PayeeInfo, type RestrictionPolicy } from '../coins/restriction';
+import type { PaymentPart } from '../coins/selection';
+import { SPEND_TYPE, type Spend, type SpendOutput, signSpend } from '../coins/spend';
 import { encodeKey, type Signer } from '../crypto/keys';
 import { type Signed, signObject } from '../crypto/signed';
 import { EcnyError } from '../errors/index';
 import type { Fen } from '../money/fen';
-import { coinAmount, coinId, coinOwner, hopsLeft } from '../coins/coin';
-import { defaultRestrictionPolicy, type PayeeInfo, type RestrictionPolicy } from '../coins/restriction';
-import type { PaymentPart } from '../coins/selection';
-import { type Spend, type SpendOutput, signSpend, SPEND_TYPE } from '../coins/spend';
 import { offlineBalanceBreach, offlinePaymentBreach } from './limits';
 
 export interface SecureElementState {
@@ -127,7 +127,8 @@ export class SecureElement implements SecureElementLike {
 
   /** Refuses a second spend of a coin; the tampered element skips this. */
   protected checkNotSpent(id: string): void {
-    if (this.spent.has(id)) throw new EcnyError('SE_ALREADY_SPENT', `coin ${id} was already spent by this device`);
+    if (this.spent.has(id))
+      throw new EcnyError('SE_ALREADY_SPENT', `coin ${id} was already spent by this device`);
   }
 
   /** Offline limit checks; a tampered element may skip them. */
@@ -149,12 +150,14 @@ export class SecureElement implements SecureElementLike {
       const id = coinId(coin);
       if (seen.has(id)) throw new EcnyError('SE_BAD_PAYMENT', `coin ${id} appears twice in one payment`);
       seen.add(id);
-      if (coinOwner(coin) !== this.publicKey) throw new EcnyError('SE_NOT_OWNER', `coin ${id} is not this device's`);
+      if (coinOwner(coin) !== this.publicKey)
+        throw new EcnyError('SE_NOT_OWNER', `coin ${id} is not this device's`);
       if (!Number.isSafeInteger(pay) || pay <= 0 || pay > coinAmount(coin)) {
         throw new EcnyError('SE_BAD_PAYMENT', `cannot pay ${pay} fen from a coin of ${coinAmount(coin)}`);
       }
       this.checkNotSpent(id);
-      if (hopsLeft(coin) < 1) throw new EcnyError('COIN_HOP_LIMIT', `coin ${id} has no hops left; deposit it online`);
+      if (hopsLeft(coin) < 1)
+        throw new EcnyError('COIN_HOP_LIMIT', `coin ${id} has no hops left; deposit it online`);
       if (order.time > coin.issue.expiresAt) throw new EcnyError('COIN_EXPIRED', `coin ${id} has expired`);
       const refusal = coin.issue.restriction ? this.policy(coin.issue.restriction, order.payee) : null;
       if (refusal) throw new EcnyError('COIN_RESTRICTED', refusal);
@@ -169,7 +172,13 @@ export class SecureElement implements SecureElementLike {
       this.counter += 1;
       this.spent.add(coinId(coin));
       return signSpend(
-        { inputCoinId: coinId(coin), outputs, requestId: order.requestId, counter: this.counter, time: order.time },
+        {
+          inputCoinId: coinId(coin),
+          outputs,
+          requestId: order.requestId,
+          counter: this.counter,
+          time: order.time,
+        },
         this.signer,
       );
     });
@@ -179,7 +188,8 @@ export class SecureElement implements SecureElementLike {
   }
 
   signMessage<T extends object>(type: SignableType, body: T): Signed<T> {
-    if ((type as string) === SPEND_TYPE) throw new EcnyError('SE_REFUSED', 'spends are signed through signPayment');
+    if ((type as string) === SPEND_TYPE)
+      throw new EcnyError('SE_REFUSED', 'spends are signed through signPayment');
     return signObject(type, body, this.signer);
   }
 

@@ -5,14 +5,14 @@
  *   payee -> payer  PaymentAck      (signed, names the bundle hash) or PaymentReject {code, message}
  */
 import { type DeviceCert, type TrustAnchors, verifyDeviceCert } from '../certs/certs';
+import type { Coin } from '../coins/coin';
+import type { MerchantInfo, PayeeInfo } from '../coins/restriction';
+import type { Spend } from '../coins/spend';
 import { objectHashB64 } from '../crypto/hash';
 import { decodeKey, type Verifier } from '../crypto/keys';
 import { type Signed, verifyObject } from '../crypto/signed';
 import { EcnyError } from '../errors/index';
 import type { Fen } from '../money/fen';
-import type { Coin } from '../coins/coin';
-import type { MerchantInfo, PayeeInfo } from '../coins/restriction';
-import type { Spend } from '../coins/spend';
 
 export const PAYMENT_REQUEST_TYPE = 'payment-request';
 export const PAYMENT_ACK_TYPE = 'payment-ack';
@@ -87,7 +87,8 @@ export function verifyPaymentRequest(request: PaymentRequest, options: MessageCh
   if (!Number.isSafeInteger(request.amount) || request.amount <= 0) {
     throw new EcnyError('REQUEST_INVALID', 'the payment request amount is not positive fen');
   }
-  if (options.now > request.expiresAt) throw new EcnyError('REQUEST_EXPIRED', 'the payment request has expired');
+  if (options.now > request.expiresAt)
+    throw new EcnyError('REQUEST_EXPIRED', 'the payment request has expired');
 }
 
 /** Throws ACK_INVALID unless the ack is signed by the request's payee and names this bundle. */

@@ -5,17 +5,13 @@
  * per-payment limit, and the outputs to the payee add up to the amount asked.
  * Stateless: local double-spend detection against history is the wallet's job.
  */
-import { isEcnyError, EcnyError } from '../errors/index';
+
 import { verifyDeviceCert } from '../certs/certs';
 import { type Coin, extendCoin } from '../coins/coin';
 import { type RestrictionPolicy, restrictionRefusal } from '../coins/restriction';
 import { type VerifiedCoin, verifyPath } from '../coins/verify-path';
-import {
-  type MessageCheckOptions,
-  type PaymentBundle,
-  type PaymentRequest,
-  payeeInfo,
-} from './messages';
+import { EcnyError, isEcnyError } from '../errors/index';
+import { type MessageCheckOptions, type PaymentBundle, type PaymentRequest, payeeInfo } from './messages';
 
 /** Most spends one bundle may carry. */
 export const MAX_BUNDLE_SPENDS = 16;
@@ -50,10 +46,14 @@ export function verifyPaymentBundle(
       throw new EcnyError('BUNDLE_WRONG_REQUEST', `spend ${k} is bound to another request`, { spend: k });
     }
     if (spend.outputs?.[0]?.owner !== payee.publicKey) {
-      throw new EcnyError('BUNDLE_WRONG_PAYEE', `spend ${k} does not pay the payee in output 0`, { spend: k });
+      throw new EcnyError('BUNDLE_WRONG_PAYEE', `spend ${k} does not pay the payee in output 0`, {
+        spend: k,
+      });
     }
     if (inputs.has(spend.inputCoinId)) {
-      throw new EcnyError('BUNDLE_DUPLICATE_INPUT', `spend ${k} spends a coin twice in one bundle`, { spend: k });
+      throw new EcnyError('BUNDLE_DUPLICATE_INPUT', `spend ${k} spends a coin twice in one bundle`, {
+        spend: k,
+      });
     }
     inputs.add(spend.inputCoinId);
     const received = extendCoin(coin, spend, 0, bundle.payer);
@@ -74,7 +74,10 @@ export function verifyPaymentBundle(
     throw new EcnyError('BUNDLE_WRONG_AMOUNT', `the bundle pays ${amount} fen, ${request.amount} were asked`);
   }
   if (amount > bundle.payer.offline.perPayment) {
-    throw new EcnyError('LIMIT_OFFLINE_PER_PAYMENT', `the payer may pay at most ${bundle.payer.offline.perPayment} fen offline`);
+    throw new EcnyError(
+      'LIMIT_OFFLINE_PER_PAYMENT',
+      `the payer may pay at most ${bundle.payer.offline.perPayment} fen offline`,
+    );
   }
   return { coins, verified, amount };
 }

@@ -1,0 +1,223 @@
+/** The SQLite store: atomic groups, idempotency, limits, group commit and durability. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Accounts } from '../src/ledger/accounts';
+import { runAudit } from '../src/ledger/audit';
+import { SqliteStore } from '../src/store/sqlite';
+import type { ApplyOutcome, LedgerTransfer } from '../src/store/store';
+
+const stores: SqliteStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) if (s.db.open) await s.close();
+});
+
+async function freshStore(path = ':memory:'): Promise<SqliteStore> {
+  const store = new SqliteStore({ path });
+  stores.push(store);
+  await store.ensureAccounts([
+    Accounts.issuance(),
+    Accounts.vault('op_a'),
+    Accounts.reserveSource(),
+    Accounts.reserve('op_a'),
+    Accounts.reserveBacking(),
+    ...['a', 'b', 'c'].map((w) => Accounts.wallet(`w_${w}`)),
+  ]);
+  await store.applyTransfers([
+    { id: 'reserve', debit: 'reserve-source', credit: 'reserve:op_a', amount: 1_000_000, kind: 'reserve_deposit' },
+  ]);
+  await store.applyTransfers([
+    { id: 'issue', debit: 'issuance', credit: 'vault:op_a', amount: 100_000, kind: 'issue' },
+    { id: 'issue:backing', debit: 'reserve:op_a', credit: 'reserve-backing', amount: 100_000, kind: 'reserve_pledge' },
+  ]);
+  return store;
+}
+
+const pay = (id: string, from: string, to: string, amount: number, extra: Partial<LedgerTransfer> = {}) => ({
+  id,
+  debit: `wallet:${from}`,
+  credit: `wallet:${to}`,
+  amount,
+  kind: 'payment',
+  ...extra,
+});
+const fund = (id: string, to: string, amount: number): LedgerTransfer => ({
+  id,
+  debit: 'vault:op_a',
+  credit: `wallet:${to}`,
+  amount,
+  kind: 'topup',
+});
+
+async function expectClean(store: SqliteStore) {
+  const report = await runAudit(store);
+  expect(report.breaks).toEqual([]);
+  expect(report.ok).toBe(true);
+}
+
+describe('SqliteStore', () => {
+  it('applies a group all or nothing and reports which transfer failed', async () => {
+    const store = await freshStore();
+    await store.applyTransfers([fund('f1', 'w_a', 1_000)]);
+    const digest = await store.ledgerDigest();
+    const outcome = await store.applyTransfers([pay('g1', 'w_a', 'w_b', 600), pay('g1:2', 'w_a', 'w_c', 600)]);
+    expect(outcome).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS', index: 1 });
+    expect(await store.ledgerDigest()).toBe(digest);
+    expect(await store.getBalance('wallet:w_a')).toBe(1_000);
+    expect(await store.getTransfer('g1')).toBeNull();
+    await expectClean(store);
+  });
+
+  it('refuses bad transfers with their codes', async () => {
+    const store = await freshStore();
+    await store.applyTransfers([fund('f1', 'w_a', 1_000)]);
+    const digest = await store.ledgerDigest();
+    const cases: [LedgerTransfer, string][] = [
+      [pay('x1', 'w_a', 'w_a', 1), 'SAME_ACCOUNT'],
+      [pay('x2', 'w_a', 'w_b', 0), 'BAD_AMOUNT'],
+      [pay('x3', 'w_a', 'w_b', -5), 'BAD_AMOUNT'],
+      [pay('x4', 'w_a', 'w_b', 1.5), 'BAD_AMOUNT'],
+      [pay('x5', 'w_a', 'w_nobody', 1), 'ACCOUNT_NOT_FOUND'],
+      [pay('x6', 'w_b', 'w_a', 1), 'INSUFFICIENT_FUNDS'],
+    ];
+    for (const [t, code] of cases) expect(await store.applyTransfers([t])).toMatchObject({ ok: false, code });
+    expect(await store.applyTransfers([])).toMatchObject({ ok: false, code: 'EMPTY_GROUP' });
+    expect(await store.ledgerDigest()).toBe(digest);
+    await expectClean(store);
+  });
+
+  it('is idempotent by the group’s first id; the same id with other content conflicts', async () => {
+    const store = await freshStore();
+    await store.applyTransfers([fund('f1', 'w_a', 1_000)]);
+    const first = await store.applyTransfers([pay('p1', 'w_a', 'w_b', 100)]);
+    const again = await store.applyTransfers([pay('p1', 'w_a', 'w_b', 100)]);
+    expect(first).toMatchObject({ ok: true, duplicate: false });
+    expect(again).toMatchObject({ ok: true, duplicate: true });
+    if (!first.ok || !again.ok) throw new Error('unreachable');
+    expect(again.transfers[0]!.seq).toBe(first.transfers[0]!.seq);
+    expect(await store.applyTransfers([pay('p1', 'w_a', 'w_b', 101)])).toMatchObject({
+      ok: false,
+      code: 'IDEMPOTENCY_CONFLICT',
+    });
+    expect(await store.applyTransfers([pay('p1', 'w_a', 'w_c', 100)])).toMatchObject({
+      ok: false,
+      code: 'IDEMPOTENCY_CONFLICT',
+    });
+    // a later transfer of a group may not reuse an id either
+    expect(await store.applyTransfers([pay('p2', 'w_a', 'w_b', 1), pay('p1', 'w_a', 'w_b', 1)])).toMatchObject({
+      ok: false,
+      code: 'IDEMPOTENCY_CONFLICT',
+      index: 1,
+    });
+    expect(await store.getBalance('wallet:w_a')).toBe(900);
+    await expectClean(store);
+  });
+
+  it('checks the payee cap and the daily limit atomically', async () => {
+    const store = await freshStore();
+    await store.applyTransfers([fund('f1', 'w_a', 10_000)]);
+    const limits = { creditBalanceMax: 500, dailyMax: 800, dailyKey: 'pay:w_a', day: '2024-02-10' };
+    expect(await store.applyTransfers([pay('c1', 'w_a', 'w_b', 400, { limits })])).toMatchObject({ ok: true });
+    expect(await store.applyTransfers([pay('c2', 'w_a', 'w_b', 101, { limits })])).toMatchObject({
+      ok: false,
+      code: 'LIMIT_BALANCE_CAP',
+    });
+    expect(await store.applyTransfers([pay('c3', 'w_a', 'w_c', 400, { limits })])).toMatchObject({ ok: true });
+    expect(await store.applyTransfers([pay('c4', 'w_a', 'w_c', 1, { limits })])).toMatchObject({
+      ok: false,
+      code: 'LIMIT_PER_DAY',
+    });
+    expect(await store.getDailyTotal('pay:w_a', '2024-02-10')).toBe(800);
+    // another day starts from zero
+    const tomorrow = { ...limits, day: '2024-02-11' };
+    expect(await store.applyTransfers([pay('c5', 'w_a', 'w_c', 1, { limits: tomorrow })])).toMatchObject({
+      ok: true,
+    });
+    await expectClean(store);
+  });
+
+  it('group commit: concurrent groups are applied in one transaction, each judged on its own', async () => {
+    const store = await freshStore();
+    await store.applyTransfers([fund('f1', 'w_a', 1_000)]);
+    const before = (store.db.prepare('SELECT MAX(seq) AS m FROM transfers').get() as { m: number }).m;
+    const applied = () =>
+      (store.db.prepare("SELECT COUNT(*) AS n FROM transfers WHERE id LIKE 'gc%'").get() as { n: number }).n;
+    const groups = Array.from({ length: 100 }, (_, i) => [pay(`gc${i}`, 'w_a', i % 2 ? 'w_b' : 'w_c', 30)]);
+    const pending = groups.map((g) => store.applyTransfers(g));
+    // nothing is written before the tick ends; when the first caller hears back, every group is committed
+    expect(applied()).toBe(0);
+    const seenByFirst = pending[0]!.then(() => applied());
+    const outcomes: ApplyOutcome[] = await Promise.all(pending);
+    expect(await seenByFirst).toBe(33);
+    const ok = outcomes.filter((o) => o.ok);
+    expect(ok).toHaveLength(33);
+    for (const o of outcomes.slice(33)) expect(o).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS' });
+    // refused groups consume no sequence numbers: the accepted ones are contiguous
+    const seqs = ok.map((o) => (o.ok ? o.transfers[0]!.seq : 0));
+    expect(seqs).toEqual(Array.from({ length: 33 }, (_, i) => before + 1 + i));
+    expect(await store.getBalance('wallet:w_a')).toBe(10);
+    await expectClean(store);
+  });
+
+  it('group commit: a duplicate inside the same flush is answered as a duplicate', async () => {
+    const store = await freshStore();
+    await store.applyTransfers([fund('f1', 'w_a', 1_000)]);
+    const [a, b, c] = await Promise.all([
+      store.applyTransfers([pay('same', 'w_a', 'w_b', 100)]),
+      store.applyTransfers([pay('same', 'w_a', 'w_b', 100)]),
+      store.applyTransfers([pay('same', 'w_a', 'w_b', 999)]),
+    ]);
+    expect(a).toMatchObject({ ok: true, duplicate: false });
+    expect(b).toMatchObject({ ok: true, duplicate: true });
+    expect(c).toMatchObject({ ok: false, code: 'IDEMPOTENCY_CONFLICT' });
+    expect(await store.getBalance('wallet:w_a')).toBe(900);
+    await expectClean(store);
+  });
+
+  it('applyMany judges each group on its own, in order', async () => {
+    const store = await freshStore();
+    await store.applyTransfers([fund('f1', 'w_a', 250)]);
+    const outcomes = await store.applyMany([
+      [pay('m1', 'w_a', 'w_b', 100)],
+      [pay('m2', 'w_a', 'w_b', 100)],
+      [pay('m3', 'w_a', 'w_b', 100)],
+      [pay('m4', 'w_b', 'w_c', 150)],
+      [pay('m1', 'w_a', 'w_b', 100)],
+    ]);
+    expect(outcomes.map((o) => (o.ok ? (o.duplicate ? 'dup' : 'ok') : o.code))).toEqual([
+      'ok',
+      'ok',
+      'INSUFFICIENT_FUNDS',
+      'ok',
+      'dup',
+    ]);
+    expect(await store.getBalance('wallet:w_c')).toBe(150);
+    await expectClean(store);
+  });
+
+  it('keeps everything across a reopen of a file database (synchronous=FULL)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecny-store-'));
+    try {
+      const path = join(dir, 'ledger.sqlite');
+      const store = await freshStore(path);
+      expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+      expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      await store.applyTransfers([fund('f1', 'w_a', 1_000)]);
+      const p = await store.applyTransfers([pay('p1', 'w_a', 'w_b', 400)]);
+      const digest = await store.ledgerDigest();
+      await store.close();
+      const reopened = new SqliteStore({ path });
+      stores.push(reopened);
+      expect(await reopened.ledgerDigest()).toBe(digest);
+      expect(await reopened.getBalance('wallet:w_b')).toBe(400);
+      const next = await reopened.applyTransfers([pay('p2', 'w_a', 'w_b', 1)]);
+      if (!p.ok || !next.ok) throw new Error('expected both to settle');
+      expect(next.transfers[0]!.seq).toBe(p.transfers[0]!.seq + 1);
+      await expectClean(reopened);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Browser end-to-end: on the demo page phone 1 (Li Wei) pays phone 2 (Wang
+ * Fang) ¥12.34 online. Both balances on screen move by exactly that amount,
+ * phone 2's through the live event stream without a reload; the payer's
+ * history shows the receipt verified in the browser; the ledger audit stays ok.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatFen, parseYuan } from '@ecny-sim/wallet-core';
+import type { Browser, Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openWatchedPage, waitForValue, type WatchedPage } from '../support/browser';
+import { startTestServer, type TestServer, WEB_DIST } from '../support/server';
+
+const AMOUNT = 1234;
+
+let server: TestServer;
+let browser: Browser;
+let watched: WatchedPage;
+
+beforeAll(async () => {
+  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is missing: run `npm run build` first');
+  server = await startTestServer({ demo: true, webDist: WEB_DIST });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  // Browser first, so its event streams close before the server goes away.
+  await watched?.context.close();
+  await browser?.close();
+  await server?.close();
+});
+
+async function balanceOf(phone: Locator): Promise<number> {
+  return parseYuan((await phone.getByTestId('balance').textContent()) ?? '');
+}
+
+describe('online payment between two phones on the demo page', () => {
+  it('moves ¥12.34 from phone 1 to phone 2, live, with a verified receipt', async () => {
+    watched = await openWatchedPage(browser, server.url);
+    const { page } = watched;
+    const payer = page.getByTestId('phone-1');
+    const payee = page.getByTestId('phone-2');
+    await page.getByTestId('phone-3').getByTestId('balance').waitFor();
+    await payer.getByTestId('balance').waitFor();
+    await payee.getByTestId('balance').waitFor();
+    // The payee must be listening before the payment, or there is nothing live to see.
+    await payee.locator('[data-testid="stream-state"][title="open"]').waitFor();
+
+    const payerBefore = await balanceOf(payer);
+    const payeeBefore = await balanceOf(payee);
+    expect(payerBefore).toBeGreaterThan(AMOUNT);
+    const payeeId = (await payee.getByTestId('wallet-id').textContent())!.trim();
+    expect(payeeId).toMatch(/^w_/);
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+
+    await payer.getByTestId('tab-pay').click();
+    await payer.getByTestId('pay-to').selectOption(payeeId);
+    await payer.getByTestId('pay-amount').fill('12.34');
+    await payer.getByTestId('pay-submit').click();
+    await payer.getByTestId('pay-result').waitFor();
+    expect(await payer.getByTestId('pay-receipt-verified').isVisible()).toBe(true);
+
+    // The payee's balance moves through SSE while the page stays as it was.
+    await waitForValue(() => balanceOf(payee), payeeBefore + AMOUNT, { what: "phone 2's balance" });
+    expect(await payee.getByTestId('balance').textContent()).toBe(formatFen(payeeBefore + AMOUNT));
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+    await payer.getByTestId('tab-home').click();
+    await waitForValue(() => balanceOf(payer), payerBefore - AMOUNT, { what: "phone 1's balance" });
+    expect(await payer.getByTestId('balance').textContent()).toBe(formatFen(payerBefore - AMOUNT));
+
+    await payer.getByTestId('tab-history').click();
+    const paid = payer.getByTestId('history-entry').filter({ hasText: `-${formatFen(AMOUNT)}` });
+    await paid.first().waitFor();
+    expect(await paid.count()).toBe(1);
+    await paid.getByTestId('receipt-verified').waitFor();
+    expect(await paid.getByTestId('receipt-invalid').count()).toBe(0);
+
+    await payee.getByTestId('tab-history').click();
+    const received = payee.getByTestId('history-entry').filter({ hasText: `+${formatFen(AMOUNT)}` });
+    await received.getByTestId('receipt-verified').waitFor();
+
+    const panel = page.getByTestId('issuer-panel');
+    await waitForValue(async () => (await panel.getByTestId('audit-status').textContent())?.trim(), 'OK', {
+      what: 'audit status',
+    });
+
+    const audit = (await (await fetch(`${server.url}/v1/audit`)).json()) as { ok: boolean; breaks: unknown[] };
+    expect(audit.breaks).toEqual([]);
+    expect(audit.ok).toBe(true);
+    watched.assertNoProblems();
+  });
+});

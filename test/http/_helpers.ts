@@ -1,0 +1,151 @@
+/**
+ * Helpers shared by the HTTP integration tests: raw requests (to send bodies
+ * the typed client would never build), device-signed requests with a chosen
+ * timestamp or nonce, signed transfers, and funding wallets beyond the
+ * ¥50,000 opening bank balance.
+ */
+import {
+  AUTH_HEADERS,
+  bodyHash,
+  type EcnyError,
+  type OnlineTransfer,
+  REQUEST_TYPE,
+  type RequestAuthBody,
+  randomBytes,
+  randomId,
+  type Signer,
+  signObject,
+  signTransfer,
+  toBase64Url,
+} from '@ecny-sim/wallet-core';
+import { expect } from 'vitest';
+import type { TestServer, TestWallet } from '../support/server';
+
+export interface RawResponse {
+  status: number;
+  json: unknown;
+  text: string;
+}
+
+/** The `{error: {code}}` of a raw response, or undefined. */
+export function codeOf(r: RawResponse): string | undefined {
+  return (r.json as { error?: { code?: string } } | null)?.error?.code;
+}
+
+export async function raw(
+  s: TestServer,
+  method: string,
+  path: string,
+  options: { body?: string; headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (options.body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(s.url + path, { method, headers, body: options.body });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  return { status: res.status, json, text };
+}
+
+/** Builds the x-ecny-* headers with full control over every signed field. */
+export function authHeaders(
+  device: { deviceId: string; signer: Signer },
+  method: string,
+  path: string,
+  rawBody: string,
+  options: { timestamp?: number; nonce?: string; signer?: Signer } = {},
+): Record<string, string> {
+  const body: RequestAuthBody = {
+    deviceId: device.deviceId,
+    method: method.toUpperCase(),
+    path,
+    bodyHash: bodyHash(rawBody),
+    timestamp: options.timestamp ?? Date.now(),
+    nonce: options.nonce ?? toBase64Url(randomBytes(12)),
+  };
+  const signed = signObject(REQUEST_TYPE, body, options.signer ?? device.signer);
+  return {
+    [AUTH_HEADERS.device]: body.deviceId,
+    [AUTH_HEADERS.timestamp]: String(body.timestamp),
+    [AUTH_HEADERS.nonce]: body.nonce,
+    [AUTH_HEADERS.signature]: signed.sig,
+  };
+}
+
+/** Sends a device-signed request with a raw body. */
+export function signedRaw(
+  s: TestServer,
+  wallet: { deviceId: string; signer: Signer },
+  method: string,
+  path: string,
+  body = '',
+  options: { timestamp?: number; nonce?: string; signer?: Signer; headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
+  const headers = { ...authHeaders(wallet, method, path, body, options), ...options.headers };
+  return raw(s, method, path, { ...(body ? { body } : {}), headers });
+}
+
+export function makeTransfer(
+  payer: { walletId: string; deviceId: string; signer: Signer },
+  to: string,
+  amount: number,
+  options: { transferId?: string; memo?: string; createdAt?: number; from?: string; deviceId?: string } = {},
+): OnlineTransfer {
+  return signTransfer(
+    {
+      transferId: options.transferId ?? randomId('tx'),
+      from: options.from ?? payer.walletId,
+      to,
+      amount,
+      ...(options.memo ? { memo: options.memo } : {}),
+      deviceId: options.deviceId ?? payer.deviceId,
+      createdAt: options.createdAt ?? Date.now(),
+    },
+    payer.signer,
+  );
+}
+
+/** Expects a typed-client call to fail with this error code (and HTTP status, when given). */
+export async function expectCode(promise: Promise<unknown>, code: string, status?: number): Promise<EcnyError> {
+  let error: unknown;
+  try {
+    await promise;
+  } catch (e) {
+    error = e;
+  }
+  expect(error, `expected ${code}`).toBeDefined();
+  expect((error as EcnyError).code).toBe(code);
+  if (status !== undefined) expect((error as EcnyError).details?.status).toBe(status);
+  return error as EcnyError;
+}
+
+export async function balanceOf(wallet: TestWallet): Promise<number> {
+  return (await wallet.client.wallet(wallet.walletId)).wallet.balance;
+}
+
+/**
+ * Moves `amount` fen into `target` from tier-1 donor wallets (each can top up
+ * at most the ¥50,000 opening bank balance).
+ */
+export async function fund(s: TestServer, target: TestWallet, amount: number): Promise<void> {
+  const PER_DONOR = 5_000_000;
+  let left = amount;
+  while (left > 0) {
+    const chunk = Math.min(left, PER_DONOR);
+    const donor = await s.openWallet({ tier: 1, topUp: chunk });
+    await donor.client.pay(donor.walletId, target.walletId, chunk);
+    left -= chunk;
+  }
+}
+
+export async function expectAuditClean(s: TestServer): Promise<void> {
+  const report = await s.audit();
+  expect(report.breaks).toEqual([]);
+  expect(report.ok).toBe(true);
+}

@@ -1,0 +1,111 @@
+import {
+  type BatchTransferItem,
+  decodeKey,
+  nobleVerifier,
+  type OnlineTransfer,
+  TIER_SPECS,
+  verifyReceipt,
+} from '@ecny-sim/wallet-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server';
+import { balanceOf, expectAuditClean, makeTransfer } from './_helpers';
+
+describe('POST /v1/transfers/batch', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(() => s.close());
+
+  it('judges each item on its own: mixed valid and invalid items', async () => {
+    const alice = await s.openWallet({ tier: 1, topUp: 1_000 });
+    const bob = await s.openWallet({ tier: 2 });
+    const small = await s.openWallet({ tier: 4, topUp: 300_000 });
+    const mallory = await s.openWallet({ tier: 2, topUp: 1_000 });
+    const settled = makeTransfer(alice, bob.walletId, 50);
+    const settledAnswer = await s.client.submitTransfer(settled);
+
+    const a1 = makeTransfer(alice, bob.walletId, 400);
+    const a2 = makeTransfer(alice, bob.walletId, 400);
+    const a3 = makeTransfer(alice, bob.walletId, 400); // alice has 950 after `settled`: the third is refused
+    const badSig = { ...makeTransfer(alice, bob.walletId, 10), amount: 11 };
+    const notATransfer = { hello: 'world' };
+    const overLimit = makeTransfer(small, bob.walletId, TIER_SPECS[4].online.perPayment! + 1);
+    const forbidden = makeTransfer(mallory, bob.walletId, 10, { from: alice.walletId });
+    const stale = makeTransfer(alice, bob.walletId, 10, { createdAt: Date.now() - 3_600_000 });
+    const dupInBatch = makeTransfer(small, bob.walletId, 100);
+    const items: unknown[] = [
+      a1,
+      badSig,
+      a2,
+      notATransfer,
+      a3,
+      overLimit,
+      forbidden,
+      stale,
+      settled,
+      dupInBatch,
+      dupInBatch,
+      { ...a1, amount: -1 },
+    ];
+    const { results } = await s.client.submitTransferBatch(items);
+    expect(results).toHaveLength(items.length);
+    const codes = results.map((r: BatchTransferItem) => (r.ok ? 'OK' : r.error.code));
+    expect(codes).toEqual([
+      'OK',
+      'BAD_SIGNATURE',
+      'OK',
+      'INVALID_BODY',
+      'INSUFFICIENT_FUNDS',
+      'LIMIT_PER_PAYMENT',
+      'FORBIDDEN',
+      'STALE_REQUEST',
+      'OK',
+      'OK',
+      'DUPLICATE_IN_BATCH',
+      'INVALID_BODY',
+    ]);
+    const issuer = decodeKey(alice.issuerPublicKey);
+    for (const [i, r] of results.entries()) {
+      if (!r.ok) continue;
+      verifyReceipt(r.receipt, items[i] as OnlineTransfer, issuer, nobleVerifier);
+    }
+    // the retry of an already settled transfer gets its original receipt
+    expect((results[8] as Extract<BatchTransferItem, { ok: true }>).receipt).toEqual(settledAnswer.receipt);
+    expect(await balanceOf(alice)).toBe(150);
+    expect(await balanceOf(bob)).toBe(50 + 800 + 100);
+    expect(await balanceOf(small)).toBe(300_000 - 100);
+    expect(await balanceOf(mallory)).toBe(1_000);
+    await expectAuditClean(s);
+  });
+
+  it('a batch sent twice settles once and answers with the same receipts', async () => {
+    const alice = await s.openWallet({ tier: 1, topUp: 10_000 });
+    const bob = await s.openWallet({ tier: 1 });
+    const transfers = Array.from({ length: 10 }, () => makeTransfer(alice, bob.walletId, 100));
+    const first = await s.client.submitTransferBatch(transfers);
+    const digest = await s.ctx.store.ledgerDigest();
+    const second = await s.client.submitTransferBatch(transfers);
+    expect(second.results).toEqual(first.results);
+    expect(await s.ctx.store.ledgerDigest()).toBe(digest);
+    expect(await balanceOf(alice)).toBe(9_000);
+    await expectAuditClean(s);
+  });
+
+  it('settles 1,000 transfers between many wallets in one call', async () => {
+    const wallets = await Promise.all(Array.from({ length: 20 }, () => s.openWallet({ tier: 1, topUp: 100_000 })));
+    const transfers = Array.from({ length: 1_000 }, (_, i) => {
+      const from = wallets[i % 20]!;
+      const to = wallets[(i + 1 + (i % 7)) % 20]!;
+      return makeTransfer(from, to.walletId, 10 + (i % 50));
+    });
+    const { results } = await s.client.submitTransferBatch(transfers);
+    expect(results.every((r) => r.ok)).toBe(true);
+    const seqs = results.map((r) => (r.ok ? r.receipt.ledgerSeq : -1));
+    expect(new Set(seqs).size).toBe(1_000);
+    let total = 0;
+    for (const w of wallets) total += await balanceOf(w);
+    expect(total).toBe(20 * 100_000);
+    await expectAuditClean(s);
+  });
+});

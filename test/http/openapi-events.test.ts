@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server';
+import { codeOf, expectAuditClean, raw } from './_helpers';
+
+interface SseEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Opens /v1/events and collects events until `until` matches or the time runs out. */
+async function openStream(url: string) {
+  const controller = new AbortController();
+  const response = await fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const events: SseEvent[] = [];
+  let buffer = '';
+  let connected = false;
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.includes(': connected')) connected = true;
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  const waitFor = async (pred: () => boolean, ms = 5_000) => {
+    const until = Date.now() + ms;
+    while (!pred()) {
+      if (Date.now() > until) throw new Error('timed out waiting for server-sent events');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  await waitFor(() => connected);
+  return {
+    response,
+    events,
+    waitFor,
+    async close() {
+      controller.abort();
+      await pump;
+    },
+  };
+}
+
+describe('OpenAPI document and server-sent events', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(() => s.close());
+
+  it('serves an OpenAPI 3.1 document listing the routes', async () => {
+    const r = await raw(s, 'GET', '/v1/openapi.json');
+    expect(r.status).toBe(200);
+    const doc = r.json as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const expected: [string, string][] = [
+      ['/v1/info', 'get'],
+      ['/v1/wallets', 'post'],
+      ['/v1/wallets/{walletId}', 'get'],
+      ['/v1/wallets/{walletId}/topup', 'post'],
+      ['/v1/wallets/{walletId}/redeem', 'post'],
+      ['/v1/wallets/{walletId}/kyc', 'post'],
+      ['/v1/wallets/{walletId}/merchant', 'put'],
+      ['/v1/wallets/{walletId}/history', 'get'],
+      ['/v1/transfers', 'post'],
+      ['/v1/transfers/batch', 'post'],
+      ['/v1/events', 'get'],
+      ['/v1/admin/audit', 'get'],
+    ];
+    for (const [path, method] of expected) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    const transfer = doc.paths['/v1/transfers']!.post as {
+      requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } };
+    };
+    expect(Object.keys(transfer.requestBody.content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['transferId', 'from', 'to', 'amount', 'deviceId', 'createdAt', 'sig']),
+    );
+  });
+
+  it('every documented route exists on the server', async () => {
+    const doc = (await raw(s, 'GET', '/v1/openapi.json')).json as { paths: Record<string, Record<string, unknown>> };
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (path === '/v1/events') continue; // a stream; tested below
+      for (const method of Object.keys(ops)) {
+        const r = await raw(s, method.toUpperCase(), path.replace('{walletId}', 'w_unknown'), {
+          ...(method === 'get' ? {} : { body: '{}' }),
+        });
+        const message = (r.json as { error?: { message?: string } } | null)?.error?.message ?? '';
+        expect(message.startsWith('no route'), `${method} ${path}: ${r.status} ${message}`).toBe(false);
+        expect(r.status).toBeLessThan(500);
+      }
+    }
+  });
+
+  it("delivers 'payment.settled' to the payee's stream, not to a stranger's", async () => {
+    const alice = await s.openWallet({ tier: 2, topUp: 10_000 });
+    const bob = await s.openWallet({ tier: 2 });
+    const carol = await s.openWallet({ tier: 2 });
+    const bobStream = await openStream(`${s.url}/v1/events?wallet=${bob.walletId}`);
+    const carolStream = await openStream(`${s.url}/v1/events?wallet=${carol.walletId}`);
+    try {
+      expect(bobStream.response.headers.get('content-type')).toContain('text/event-stream');
+      const paid = await alice.client.pay(alice.walletId, bob.walletId, 777, { memo: 'tea' });
+      await bobStream.waitFor(() => bobStream.events.some((e) => e.event === 'payment.settled'));
+      const settled = bobStream.events.find((e) => e.event === 'payment.settled')!;
+      expect(settled.data).toMatchObject({
+        transferId: paid.transfer.transferId,
+        from: alice.walletId,
+        to: bob.walletId,
+        amount: 777,
+        memo: 'tea',
+        ledgerSeq: paid.receipt.ledgerSeq,
+      });
+      // the public activity reaches everyone; the payment itself only the wallets it concerns
+      await carolStream.waitFor(() => carolStream.events.some((e) => e.event === 'ledger.activity'));
+      expect(carolStream.events.some((e) => e.event === 'payment.settled')).toBe(false);
+    } finally {
+      await bobStream.close();
+      await carolStream.close();
+    }
+    await expectAuditClean(s);
+  });
+
+  it('refuses an oversized wallet query on the stream', async () => {
+    const r = await raw(s, 'GET', `/v1/events?wallet=${'w'.repeat(200)}`);
+    expect(codeOf(r)).toBe('INVALID_BODY');
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * The demo page: independent phones side by side, each with its own wallet,
+ * key database and event stream, and the issuer console next to them. By
+ * default the phones adopt seeded demo wallets so they start with money.
+ */
+import type { DemoAssignment } from '../features/wallet/api/demo-wallets';
+import { IssuerPanel } from '../features/console/IssuerPanel';
+import { Phone } from '../features/wallet/Phone';
+import { useI18n } from '../lib/i18n';
+
+/** Module constants, so a phone's session does not restart on re-render. */
+const DEMO_PHONES: readonly { phone: number; demo: DemoAssignment }[] = [
+  { phone: 1, demo: { role: 'person', name: 'Li Wei' } },
+  { phone: 2, demo: { role: 'person', name: 'Wang Fang' } },
+  { phone: 3, demo: { role: 'merchant' } },
+];
+
+export function DemoPage() {
+  const { t } = useI18n();
+  return (
+    <div className="demo-page">
+      <p className="demo-intro muted">{t('app.subtitle')}</p>
+      <div className="demo-stage">
+        <div className="phones">
+          {DEMO_PHONES.map(({ phone, demo }) => (
+            <Phone key={phone} phone={phone} demo={demo} />
+          ))}
+        </div>
+        <IssuerPanel />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+/** The live list of ledger activity (payments, issuance), newest first, capped to the last few. */
+import { useCallback, useRef, useState } from 'react';
+import { Money } from '../../components/Money';
+import { type MessageKey, useI18n } from '../../lib/i18n';
+
+const MAX_ITEMS = 20;
+
+export interface ActivityItem {
+  id: number;
+  kind: string;
+  amount: number | null;
+  ledgerSeq: number | null;
+  at: number;
+}
+
+export function useActivityFeed(): { items: ActivityItem[]; add(data: unknown): void } {
+  const [items, setItems] = useState<ActivityItem[]>([]);
+  const nextId = useRef(0);
+  const add = useCallback((data: unknown) => {
+    const d = (data ?? {}) as Record<string, unknown>;
+    const item: ActivityItem = {
+      id: ++nextId.current,
+      kind: typeof d.kind === 'string' ? d.kind : 'activity',
+      amount: typeof d.amount === 'number' ? d.amount : null,
+      ledgerSeq: typeof d.ledgerSeq === 'number' ? d.ledgerSeq : null,
+      at: typeof d.at === 'number' ? d.at : Date.now(),
+    };
+    setItems((list) => [item, ...list].slice(0, MAX_ITEMS));
+  }, []);
+  return { items, add };
+}
+
+const KIND_LABELS: Record<string, MessageKey> = {
+  payment: 'issuer.kind.payment',
+  issue: 'issuer.kind.issue',
+};
+
+export function ActivityFeed({ items }: { items: ActivityItem[] }) {
+  const { t } = useI18n();
+  if (items.length === 0) return <p className="muted small">{t('issuer.noActivity')}</p>;
+  return (
+    <ul className="activity" data-testid="activity-feed">
+      {items.map((item) => (
+        <li key={item.id} className="activity-item" data-testid="activity-item">
+          <span className="activity-time">{new Date(item.at).toTimeString().slice(0, 8)}</span>
+          <span className="activity-kind">{KIND_LABELS[item.kind] ? t(KIND_LABELS[item.kind]!) : item.kind}</span>
+          {item.amount !== null && <Money fen={item.amount} />}
+          {item.ledgerSeq !== null && <span className="muted">#{item.ledgerSeq}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}

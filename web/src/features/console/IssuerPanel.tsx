@@ -1,0 +1,75 @@
+/**
+ * The issuer console on the demo page: circulation figures, the ledger audit
+ * and a live feed of ledger activity from the public event stream. Fraud
+ * cases and campaigns will join it.
+ */
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Money } from '../../components/Money';
+import { eventsUrl } from '../../lib/api';
+import { useI18n } from '../../lib/i18n';
+import { useEventSource } from '../../lib/use-event-source';
+import { ActivityFeed, useActivityFeed } from './ActivityFeed';
+import { useConsoleData } from './api/use-console-data';
+import './console.css';
+
+export function IssuerPanel() {
+  const { t } = useI18n();
+  const { stats, audit, error, refreshSoon } = useConsoleData();
+  const feed = useActivityFeed();
+  const stream = useEventSource(eventsUrl(), {
+    'ledger.activity': (data) => {
+      feed.add(data);
+      refreshSoon();
+    },
+  });
+
+  return (
+    <aside className="issuer-panel" data-testid="issuer-panel">
+      <header className="issuer-header">
+        <h2>{t('issuer.title')}</h2>
+        <span className={stream === 'open' ? 'signal live' : 'signal'} title={stream}>
+          ●
+        </span>
+      </header>
+      <dl className="figures">
+        <Figure label={t('issuer.issued')} fen={stats?.issued} testId="stat-issued" />
+        <Figure label={t('issuer.online')} fen={stats?.online} testId="stat-online" />
+        <Figure label={t('issuer.vaults')} fen={stats?.operatorVaults} testId="stat-vaults" />
+        <Figure label={t('issuer.offline')} fen={stats?.offlineOutstanding} testId="stat-offline" />
+        <div className="figure">
+          <dt>{t('issuer.wallets')}</dt>
+          <dd data-testid="stat-wallets">{stats?.wallets ?? '—'}</dd>
+        </div>
+      </dl>
+      <div className="audit">
+        <span>{t('issuer.audit')}</span>
+        {audit && (
+          <strong
+            className={audit.ok ? 'audit-ok' : 'audit-broken'}
+            data-testid="audit-status"
+            title={audit.breaks.map((b) => `${b.code}: ${b.message}`).join('\n')}
+          >
+            {audit.ok ? t('issuer.auditOk') : `${t('issuer.auditBroken')} (${audit.breaks.length})`}
+          </strong>
+        )}
+        {audit && (
+          <span className="muted small">
+            {audit.transfers} transfers · {audit.accounts} accounts
+          </span>
+        )}
+      </div>
+      <ErrorNotice error={error} />
+      <h3>{t('issuer.activity')}</h3>
+      <ActivityFeed items={feed.items} />
+    </aside>
+  );
+}
+
+function Figure({ label, fen, testId }: { label: string; fen: number | undefined; testId: string }) {
+  return (
+    <div className="figure">
+      <dt>{label}</dt>
+      <dd>{fen === undefined ? '—' : <Money fen={fen} testId={testId} />}</dd>
+    </div>
+  );
+}

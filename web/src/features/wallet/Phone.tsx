@@ -1,0 +1,121 @@
+/**
+ * One phone-shaped wallet: status bar, the active screen and the tab bar.
+ * Each phone has its own key store, client and event stream (its session),
+ * so several phones on one page behave like separate devices.
+ */
+import { formatFen } from '@ecny-sim/wallet-core';
+import { useEffect, useState } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { useI18n } from '../../lib/i18n';
+import type { DemoAssignment } from './api/demo-wallets';
+import { useIssuerInfo } from './api/info';
+import { Onboarding } from './onboarding/Onboarding';
+import { PhoneContext } from './phone-context';
+import { PHONE_TABS, type PhoneTabId } from './phone-tabs';
+import { isStaleDevice, type PhoneSession, usePhoneSession } from './use-phone-session';
+import './wallet.css';
+
+export function Phone({ phone, demo }: { phone: number; demo?: DemoAssignment }) {
+  const { t } = useI18n();
+  const session = usePhoneSession(phone, demo);
+  const { issuer, error: issuerError } = useIssuerInfo();
+  const [tab, setTab] = useState<PhoneTabId>('home');
+  // A new wallet on this phone (created, adopted, removed) starts on Home.
+  const walletId = session.device?.walletId;
+  const [tabWallet, setTabWallet] = useState(walletId);
+  if (tabWallet !== walletId) {
+    setTabWallet(walletId);
+    setTab('home');
+  }
+  const active = PHONE_TABS.find((x) => x.id === tab) ?? PHONE_TABS[0]!;
+
+  return (
+    <section className="phone" data-testid={`phone-${phone}`} aria-label={t('phone.label', { n: phone })}>
+      <div className="phone-screen">
+        <StatusBar session={session} />
+        <PhoneContext value={{ session, issuer, tab, navigate: setTab }}>
+          <main className="phone-body">
+            <ErrorNotice error={issuerError} />
+            {session.status === 'loading' && <p className="muted center">{t('phone.loading')}</p>}
+            {session.status === 'onboarding' && <Onboarding />}
+            {session.status === 'failed' && <FailedDevice session={session} />}
+            {session.status === 'ready' && (
+              <>
+                <ReceivedNotice session={session} />
+                <active.Screen />
+              </>
+            )}
+          </main>
+        </PhoneContext>
+        {session.status === 'ready' && (
+          <nav className="tab-bar">
+            {PHONE_TABS.map((x) => (
+              <button
+                key={x.id}
+                type="button"
+                className={x.id === tab ? 'tab active' : 'tab'}
+                aria-current={x.id === tab ? 'page' : undefined}
+                data-testid={`tab-${x.id}`}
+                onClick={() => setTab(x.id)}
+              >
+                <span className="tab-icon" aria-hidden="true">
+                  {x.icon}
+                </span>
+                {t(x.label)}
+              </button>
+            ))}
+          </nav>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function StatusBar({ session }: { session: PhoneSession }) {
+  const { t } = useI18n();
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  const live = session.status === 'ready' && session.stream === 'open';
+  return (
+    <header className="status-bar">
+      <span>{now.toTimeString().slice(0, 5)}</span>
+      <span className="status-phone">{t('phone.label', { n: session.phone })}</span>
+      <span className={live ? 'signal live' : 'signal'} title={session.stream} data-testid="stream-state">
+        ●
+      </span>
+    </header>
+  );
+}
+
+function ReceivedNotice({ session }: { session: PhoneSession }) {
+  const { t } = useI18n();
+  const { notice, dismissNotice } = session;
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(dismissNotice, 5000);
+    return () => clearTimeout(timer);
+  }, [notice, dismissNotice]);
+  if (!notice) return null;
+  return (
+    <button type="button" className="notice" data-testid="notice" onClick={dismissNotice}>
+      {t('notice.received', { amount: formatFen(notice.amount) })}
+    </button>
+  );
+}
+
+function FailedDevice({ session }: { session: PhoneSession }) {
+  const { t } = useI18n();
+  return (
+    <div className="card">
+      <ErrorNotice error={session.error} onRetry={() => void session.refresh()} />
+      {isStaleDevice(session.error) && (
+        <button type="button" className="button secondary" onClick={() => void session.forget()}>
+          {t('settings.forget')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+/**
+ * The one place that builds API clients for the browser: same origin as the
+ * page (Vite proxies /v1 in dev, the server serves both in production).
+ */
+import { type DeviceIdentity, EcnyClient } from '@ecny-sim/wallet-core';
+
+export function apiBaseUrl(): string {
+  return window.location.origin;
+}
+
+/** A client for public calls, or for signed wallet calls when given the phone's device identity. */
+export function createApiClient(device?: DeviceIdentity): EcnyClient {
+  return new EcnyClient({
+    baseUrl: apiBaseUrl(),
+    fetch: (input, init) => window.fetch(input, init),
+    ...(device ? { device } : {}),
+  });
+}
+
+/** URL of the live event stream; with a wallet id it also carries that wallet's own events. */
+export function eventsUrl(walletId?: string): string {
+  return walletId ? `/v1/events?wallet=${encodeURIComponent(walletId)}` : '/v1/events';
+}
