@@ -13,6 +13,7 @@ import { eventRoutes } from './events/routes';
 import { adminAuth, deviceAuth, ReplayGuard } from './http/device-auth';
 import { errorBody, errorHandler } from './http/errors';
 import { openApiDocument } from './http/openapi';
+import { qrRoutes } from './qr/routes';
 import { transferRoutes } from './transfers/routes';
 import { walletRoutes } from './wallets/routes';
 import type { DemoWallet } from './world/demo';
@@ -96,6 +97,7 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   }
   v1.use(walletRoutes(ctx, device));
   v1.use(transferRoutes(ctx));
+  v1.use(qrRoutes(ctx, device));
   v1.use(adminRoutes(ctx, admin));
   v1.use(eventRoutes(ctx));
   v1.use((req) => {

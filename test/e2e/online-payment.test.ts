@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { formatFen, parseYuan } from '@ecny-sim/wallet-core';
 import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openWatchedPage, waitForValue, type WatchedPage } from '../support/browser';
+import { launchBrowser, openWatchedPage, type WatchedPage, waitForValue } from '../support/browser';
 import { startTestServer, type TestServer, WEB_DIST } from '../support/server';
 
 const AMOUNT = 1234;
@@ -19,7 +19,8 @@ let browser: Browser;
 let watched: WatchedPage;
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web/dist is missing: run `npm run build` first');
+  if (!existsSync(join(WEB_DIST, 'index.html')))
+    throw new Error('web/dist is missing: run `npm run build` first');
   server = await startTestServer({ demo: true, webDist: WEB_DIST });
   browser = await launchBrowser();
 });
@@ -66,7 +67,9 @@ describe('online payment between two phones on the demo page', () => {
     // The payee's balance moves through SSE while the page stays as it was.
     await waitForValue(() => balanceOf(payee), payeeBefore + AMOUNT, { what: "phone 2's balance" });
     expect(await payee.getByTestId('balance').textContent()).toBe(formatFen(payeeBefore + AMOUNT));
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
 
     await payer.getByTestId('tab-home').click();
     await waitForValue(() => balanceOf(payer), payerBefore - AMOUNT, { what: "phone 1's balance" });
@@ -88,7 +91,10 @@ describe('online payment between two phones on the demo page', () => {
       what: 'audit status',
     });
 
-    const audit = (await (await fetch(`${server.url}/v1/audit`)).json()) as { ok: boolean; breaks: unknown[] };
+    const audit = (await (await fetch(`${server.url}/v1/audit`)).json()) as {
+      ok: boolean;
+      breaks: unknown[];
+    };
     expect(audit.breaks).toEqual([]);
     expect(audit.ok).toBe(true);
     watched.assertNoProblems();

@@ -36,15 +36,22 @@ export interface WatchedPage {
 export async function openWatchedPage(
   browser: Browser,
   url: string,
-  options: { viewport?: { width: number; height: number } } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    /** Problems a test provokes on purpose (e.g. Chromium logging a 422 it asked for). */
+    allow?: RegExp[];
+  } = {},
 ): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1600, height: 1000 } });
   const page = await context.newPage();
   const problems: string[] = [];
+  const record = (problem: string) => {
+    if (!options.allow?.some((pattern) => pattern.test(problem))) problems.push(problem);
+  };
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`);
+    if (message.type() === 'error') record(`console.error: ${message.text()}`);
   });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('pageerror', (error) => record(`pageerror: ${error.message}`));
   await page.goto(url);
   return {
     context,
@@ -66,7 +73,9 @@ export async function waitForValue<T>(
   let last: T = await read();
   while (last !== expected) {
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}: expected ${String(expected)}, last saw ${String(last)}`);
+      throw new Error(
+        `timed out waiting for ${what}: expected ${String(expected)}, last saw ${String(last)}`,
+      );
     }
     await new Promise((ok) => setTimeout(ok, interval));
     last = await read();

@@ -20,11 +20,16 @@ export {
 } from './certs/certs';
 // API client
 export {
+  type ChargeResponse,
   type ClientOptions,
   type DeviceIdentity,
+  type DynamicQrResponse,
   EcnyClient,
   type OpenWalletInput,
+  type PayQrResponse,
+  type QrBill,
   REGISTRATION_TYPE,
+  type StaticQrResponse,
 } from './client/client';
 // Offline value: coins, spends, path verification, secure element, touch protocol
 export * from './coins/index';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, canonicalJson, objectHash, signObject, bytesToHex, NobleSigner } from '../src/index';
+import { bytesToHex, canonicalBytes, canonicalJson, NobleSigner, objectHash, signObject } from '../src/index';
 
 const codeOf = (f: () => unknown): string | undefined => {
   try {
@@ -18,7 +18,7 @@ describe('canonical JSON (RFC 8785 subset)', () => {
     // uppercase before lowercase, digits before letters, code units not locale
     expect(canonicalJson({ b: 0, B: 0, '1': 0, é: 0, e: 0 })).toBe('{"1":0,"B":0,"b":0,"e":0,"é":0}');
     // U+1F600 (surrogates D83D..) sorts before U+FB01 by UTF-16 code units
-    expect(canonicalJson({ 'ﬁ': 1, '😀': 2 })).toBe('{"😀":2,"ﬁ":1}');
+    expect(canonicalJson({ ﬁ: 1, '😀': 2 })).toBe('{"😀":2,"ﬁ":1}');
   });
 
   it('the same object built in any key order encodes to the same bytes', () => {
@@ -43,7 +43,7 @@ describe('canonical JSON (RFC 8785 subset)', () => {
     ['NaN', { x: Number.NaN }],
     ['Infinity', { x: Number.POSITIVE_INFINITY }],
     ['an unsafe integer', { x: 2 ** 53 }],
-    ['negative zero is fine but 1e21 is not', { x: 1e21 }],
+    ['a huge number (1e21)', { x: 1e21 }],
     ['a bigint', { x: 10n }],
     ['a Date', { at: new Date(0) }],
     ['a Map', { m: new Map() }],

@@ -113,6 +113,34 @@ describe('verifyPath: a valid path', () => {
   });
 });
 
+describe('verifyPath: known spends (server spent set)', () => {
+  it('skips signature and certificate checks of known links only', () => {
+    const coin = chain();
+    const known = new Set(coin.links.slice(0, 2).map((l) => spendHash(l.spend)));
+    let calls = 0;
+    const counting = {
+      verify: (s: Uint8Array, m: Uint8Array, k: Uint8Array) => {
+        calls++;
+        return nobleVerifier.verify(s, m, k);
+      },
+    };
+    verifyPath(coin, { ...options, verifier: counting, isKnownSpend: (h) => known.has(h) });
+    // issue + link 3 (its spend and the certificate chain: operator cert + device cert).
+    expect(calls).toBe(4);
+    const badLast = clone(coin);
+    badLast.links[2]!.spend.sig = coin.links[0]!.spend.sig;
+    expect(failure(badLast, { isKnownSpend: (h) => known.has(h) })).toEqual({
+      code: 'SPEND_BAD_SIGNATURE',
+      link: 3,
+    });
+    const badKnown = resign(coin, 2, bob, (b) => (b.outputs[1]!.amount += 1));
+    expect(failure(badKnown, { isKnownSpend: () => true })).toEqual({
+      code: 'SPEND_AMOUNT_MISMATCH',
+      link: 2,
+    });
+  });
+});
+
 describe('verifyPath: the issue (link 0)', () => {
   const fields: Array<[string, (c: Coin) => void, string]> = [
     ['coinId (malformed)', (c) => (c.issue.coinId = 'not-a-coin-id'), 'ISSUE_MALFORMED'],

@@ -38,12 +38,23 @@ describe('parseYuan', () => {
     expect(parseYuan(text)).toBe(fen);
   });
 
-  it.each(['', 'abc', '-1', '1.234', '1e3', '0x10', '1.', '.5', '12 34', 'NaN', 'Infinity', '10000000000000', '¥'])(
-    'refuses %j with BAD_AMOUNT',
-    (text) => {
-      expect(codeOf(() => parseYuan(text))).toBe('BAD_AMOUNT');
-    },
-  );
+  it.each([
+    '',
+    'abc',
+    '-1',
+    '1.234',
+    '1e3',
+    '0x10',
+    '1.',
+    '.5',
+    '12 34',
+    'NaN',
+    'Infinity',
+    '10000000000000',
+    '¥',
+  ])('refuses %j with BAD_AMOUNT', (text) => {
+    expect(codeOf(() => parseYuan(text))).toBe('BAD_AMOUNT');
+  });
 
   it('never goes through floats: 0.29 yuan is exactly 29 fen', () => {
     expect(parseYuan('0.29')).toBe(29);
@@ -86,7 +97,17 @@ describe('formatFen', () => {
 describe('bounds', () => {
   it('isFen accepts only whole, non-negative, bounded amounts', () => {
     for (const ok of [0, 1, MAX_FEN]) expect(isFen(ok)).toBe(true);
-    for (const bad of [-1, 0.5, MAX_FEN + 1, Number.NaN, Number.POSITIVE_INFINITY, '1', null, undefined, 2 ** 53]) {
+    for (const bad of [
+      -1,
+      0.5,
+      MAX_FEN + 1,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      '1',
+      null,
+      undefined,
+      2 ** 53,
+    ]) {
       expect(isFen(bad)).toBe(false);
     }
   });
@@ -108,7 +129,11 @@ describe('bounds', () => {
 
 describe('tiers', () => {
   it('carry the PBOC figures for categories 2 and 4', () => {
-    expect(TIER_SPECS[2].online).toEqual({ balanceCap: 50_000_000, perPayment: 5_000_000, perDay: 10_000_000 });
+    expect(TIER_SPECS[2].online).toEqual({
+      balanceCap: 50_000_000,
+      perPayment: 5_000_000,
+      perDay: 10_000_000,
+    });
     expect(TIER_SPECS[4].online).toEqual({ balanceCap: 1_000_000, perPayment: 200_000, perDay: 500_000 });
     expect(TIER_SPECS[1].online).toEqual({ balanceCap: null, perPayment: null, perDay: null });
   });

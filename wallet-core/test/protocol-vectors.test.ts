@@ -15,11 +15,11 @@ import {
   fromBase64Url,
   NobleSigner,
   nobleVerifier,
+  type OnlineTransferBody,
   OPERATOR_CERT_TYPE,
   type OperatorCertBody,
   objectHash,
   objectHashB64,
-  type OnlineTransferBody,
   RECEIPT_TYPE,
   REQUEST_TYPE,
   type RequestAuthBody,
@@ -140,9 +140,15 @@ const VECTORS: Record<string, Vector> = {
 
 describe('protocol test vectors (online objects)', () => {
   it('derives the fixed public keys', () => {
-    expect(bytesToHex(issuer.publicKey)).toBe('8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c');
-    expect(bytesToHex(operator.publicKey)).toBe('8139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b394');
-    expect(bytesToHex(device.publicKey)).toBe('ed4928c628d1c2c6eae90338905995612959273a5c63f93636c14614ac8737d1');
+    expect(bytesToHex(issuer.publicKey)).toBe(
+      '8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c',
+    );
+    expect(bytesToHex(operator.publicKey)).toBe(
+      '8139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b394',
+    );
+    expect(bytesToHex(device.publicKey)).toBe(
+      'ed4928c628d1c2c6eae90338905995612959273a5c63f93636c14614ac8737d1',
+    );
     expect(encodeKey(issuer.publicKey)).toBe('iojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w');
     expect(encodeKey(operator.publicKey)).toBe('gTl3Dqh9F19Wo1Rmw0x-zMuNipG07jeiXfYPW4_Js5Q');
     expect(encodeKey(device.publicKey)).toBe('7UkoxijRwsbq6QM4kFmVYSlZJzpcY_k2NsFGFKyHN9E');

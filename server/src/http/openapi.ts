@@ -4,6 +4,8 @@ import {
   BankMoveRequestSchema,
   BatchTransferRequestSchema,
   BatchTransferResponseSchema,
+  ChargePaymentCodeRequestSchema,
+  CreateDynamicQrRequestSchema,
   CreateWalletResponseSchema,
   ErrorEnvelopeSchema,
   HistoryResponseSchema,
@@ -12,6 +14,8 @@ import {
   KycUpgradeRequestSchema,
   MerchantProfileSchema,
   OnlineTransferSchema,
+  PayMerchantQrRequestSchema,
+  TransferReceiptSchema,
   TransferResponseSchema,
   WalletRegistrationSchema,
   WalletViewSchema,
@@ -110,6 +114,75 @@ describeRoute({
   auth: 'none',
   body: BatchTransferRequestSchema,
   response: BatchTransferResponseSchema,
+});
+const QrBillSchema = z.object({
+  billId: z.string(),
+  walletId: z.string(),
+  amount: z.number().int(),
+  status: z.enum(['open', 'paid', 'expired']),
+  createdAt: z.number().int(),
+  expiresAt: z.number().int(),
+  transferId: z.string().nullable(),
+  paidBy: z.string().nullable(),
+  paidAt: z.number().int().nullable(),
+});
+describeRoute({
+  method: 'post',
+  path: '/wallets/{walletId}/qr',
+  summary: 'Create a dynamic merchant QR (a bill with a fixed amount, paid at most once)',
+  auth: 'device',
+  body: CreateDynamicQrRequestSchema,
+  response: z.object({ payload: z.string(), bill: QrBillSchema }),
+});
+describeRoute({
+  method: 'get',
+  path: '/wallets/{walletId}/qr/static',
+  summary: "The merchant's static QR payload (EMVCo, customer enters the amount)",
+  auth: 'none',
+  response: z.object({
+    payload: z.string(),
+    merchant: z.object({ walletId: z.string(), name: z.string(), city: z.string(), mcc: z.string() }),
+  }),
+});
+describeRoute({
+  method: 'get',
+  path: '/wallets/{walletId}/qr/bills/{billId}',
+  summary: "A dynamic QR's bill and whether it is paid",
+  auth: 'device',
+  response: z.object({ bill: QrBillSchema }),
+});
+describeRoute({
+  method: 'post',
+  path: '/qr/pay',
+  summary: 'Pay a scanned merchant QR with a signed transfer to its wallet (idempotent by transferId)',
+  auth: 'none',
+  body: PayMerchantQrRequestSchema,
+  response: z.object({
+    receipt: TransferReceiptSchema,
+    balance: z.number().int(),
+    bill: QrBillSchema.nullable(),
+    merchant: z.object({ walletId: z.string(), name: z.string() }),
+  }),
+});
+describeRoute({
+  method: 'post',
+  path: '/wallets/{walletId}/charge',
+  summary: "Charge a scanned customer payment code (single use; idempotent by chargeId)",
+  auth: 'device',
+  body: ChargePaymentCodeRequestSchema,
+  response: z.object({
+    receipt: TransferReceiptSchema,
+    charge: z.object({
+      chargeId: z.string(),
+      codeId: z.string(),
+      from: z.string(),
+      to: z.string(),
+      amount: z.number().int(),
+      ledgerSeq: z.number().int(),
+      settledAt: z.number().int(),
+    }),
+    balance: z.number().int(),
+  }),
 });
 describeRoute({
   method: 'get',

@@ -90,4 +90,70 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'red envelopes: campaigns, registrations, winners, lucky money',
+    sql: [
+      `CREATE TABLE campaigns (
+        campaign_id TEXT PRIMARY KEY,
+        spec TEXT NOT NULL,
+        funded_by TEXT NOT NULL,
+        commitment TEXT NOT NULL,
+        seed TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'drawn')),
+        created_at BIGINT NOT NULL,
+        drawn_at BIGINT,
+        list_digest TEXT,
+        registrations BIGINT,
+        unawarded BIGINT,
+        reclaimed BIGINT NOT NULL DEFAULT 0,
+        reclaimed_at BIGINT
+      )`,
+      `CREATE TABLE campaign_registrations (
+        campaign_id TEXT NOT NULL REFERENCES campaigns(campaign_id),
+        wallet_id TEXT NOT NULL,
+        offline_trial INTEGER NOT NULL,
+        registered_at BIGINT NOT NULL,
+        PRIMARY KEY (campaign_id, wallet_id)
+      ) WITHOUT ROWID`,
+      `CREATE TABLE campaign_winners (
+        campaign_id TEXT NOT NULL REFERENCES campaigns(campaign_id),
+        rank INTEGER NOT NULL,
+        wallet_id TEXT NOT NULL,
+        amount BIGINT NOT NULL CHECK (amount > 0),
+        claimed_at BIGINT,
+        claim_transfer_id TEXT,
+        PRIMARY KEY (campaign_id, rank),
+        UNIQUE (campaign_id, wallet_id)
+      )`,
+      `CREATE INDEX campaign_winners_by_wallet ON campaign_winners (wallet_id)`,
+      `CREATE TABLE lucky_envelopes (
+        envelope_id TEXT PRIMARY KEY,
+        wallet_id TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        total BIGINT NOT NULL CHECK (total > 0),
+        shares INTEGER NOT NULL CHECK (shares > 0),
+        mode TEXT NOT NULL,
+        memo TEXT,
+        remaining BIGINT NOT NULL CHECK (remaining >= 0),
+        shares_left INTEGER NOT NULL CHECK (shares_left >= 0),
+        status TEXT NOT NULL CHECK (status IN ('open', 'empty', 'refunded')),
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        refunded BIGINT NOT NULL DEFAULT 0,
+        refunded_at BIGINT
+      )`,
+      `CREATE INDEX lucky_envelopes_by_group ON lucky_envelopes (group_id, created_at)`,
+      `CREATE TABLE lucky_grabs (
+        envelope_id TEXT NOT NULL REFERENCES lucky_envelopes(envelope_id),
+        wallet_id TEXT NOT NULL,
+        share INTEGER NOT NULL,
+        amount BIGINT NOT NULL CHECK (amount > 0),
+        transfer_id TEXT NOT NULL UNIQUE,
+        grabbed_at BIGINT NOT NULL,
+        PRIMARY KEY (envelope_id, wallet_id),
+        UNIQUE (envelope_id, share)
+      )`,
+    ],
+  },
 ];

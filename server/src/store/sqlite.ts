@@ -94,6 +94,25 @@ function toBill(r: BillRecord): BillRow {
   };
 }
 
+/** Statements for bills and used payment codes (prepared on first use). */
+function prepareClaimStatements(db: Database.Database) {
+  return {
+    insertBill: db.prepare(
+      `INSERT INTO bills (wallet_id, bill_id, amount, payload, status, created_at, expires_at, paid_transfer_id, paid_by, paid_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wallet_id, bill_id) DO NOTHING`,
+    ),
+    getBill: db.prepare<[string, string], BillRecord>('SELECT * FROM bills WHERE wallet_id = ? AND bill_id = ?'),
+    payBill: db.prepare(
+      `UPDATE bills SET status = 'paid', paid_transfer_id = ?, paid_by = ?, paid_at = ?
+       WHERE wallet_id = ? AND bill_id = ? AND status = 'open'`,
+    ),
+    useCode: db.prepare(
+      'INSERT INTO payment_code_uses (code_id, wallet_id, transfer_id, used_at) VALUES (?, ?, ?, ?) ON CONFLICT (code_id) DO NOTHING',
+    ),
+  };
+}
+type ClaimStatements = ReturnType<typeof prepareClaimStatements>;
+
 class GroupRejected extends Error {
   constructor(
     readonly code: string,
@@ -340,30 +359,10 @@ export class SqliteStore implements Store {
     return { ok: true, duplicate: false, transfers: stored };
   }
 
-  #claimStmts?: ReturnType<SqliteStore['prepareClaimStatements']>;
-
-  private prepareClaimStatements() {
-    const db = this.db;
-    return {
-      insertBill: db.prepare(
-        `INSERT INTO bills (wallet_id, bill_id, amount, payload, status, created_at, expires_at, paid_transfer_id, paid_by, paid_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wallet_id, bill_id) DO NOTHING`,
-      ),
-      getBill: db.prepare<[string, string], BillRecord>(
-        'SELECT * FROM bills WHERE wallet_id = ? AND bill_id = ?',
-      ),
-      payBill: db.prepare(
-        `UPDATE bills SET status = 'paid', paid_transfer_id = ?, paid_by = ?, paid_at = ?
-         WHERE wallet_id = ? AND bill_id = ? AND status = 'open'`,
-      ),
-      useCode: db.prepare(
-        'INSERT INTO payment_code_uses (code_id, wallet_id, transfer_id, used_at) VALUES (?, ?, ?, ?) ON CONFLICT (code_id) DO NOTHING',
-      ),
-    };
-  }
+  #claimStmts?: ClaimStatements;
 
   get #claims() {
-    this.#claimStmts ??= this.prepareClaimStatements();
+    this.#claimStmts ??= prepareClaimStatements(this.db);
     return this.#claimStmts;
   }
 

@@ -22,7 +22,7 @@ import type { Ctx } from '../context';
 import { chinaDay } from '../http/clock';
 import { parseWith } from '../http/validate';
 import { Accounts } from '../ledger/accounts';
-import type { LedgerTransfer, StoredTransfer } from '../store/store';
+import type { LedgerClaim, LedgerTransfer, StoredTransfer } from '../store/store';
 
 /** A signed transfer older or newer than this (by its createdAt) is refused, unless it is a retry. */
 export const TRANSFER_FRESHNESS_MS = 5 * 60_000;
@@ -42,12 +42,16 @@ export function receiptFor(ctx: Ctx, transfer: OnlineTransfer, stored: StoredTra
   );
 }
 
-function ledgerId(transfer: OnlineTransfer): string {
+/** The ledger id of a settled online transfer. */
+export function ledgerId(transfer: OnlineTransfer): string {
   return `pay:${transfer.transferId}`;
 }
 
 /** A retry of a transfer already settled: the same receipt again, or a conflict if the content differs. */
-async function settledBefore(ctx: Ctx, transfer: OnlineTransfer): Promise<TransferReceipt | null> {
+async function settledBefore(
+  ctx: Ctx,
+  transfer: OnlineTransfer,
+): Promise<{ receipt: TransferReceipt; stored: StoredTransfer } | null> {
   const stored = await ctx.store.getTransfer(ledgerId(transfer));
   if (!stored) return null;
   const original = stored.meta?.transfer as OnlineTransfer | undefined;
@@ -57,7 +61,7 @@ async function settledBefore(ctx: Ctx, transfer: OnlineTransfer): Promise<Transf
       `transfer id ${transfer.transferId} was used for another transfer`,
     );
   }
-  return receiptFor(ctx, original, stored);
+  return { receipt: receiptFor(ctx, original, stored), stored };
 }
 
 /**
@@ -75,7 +79,9 @@ function assertSameTransfer(stored: StoredTransfer, transfer: OnlineTransfer): v
   }
 }
 
-type Prepared = { transfer: OnlineTransfer; group: LedgerTransfer[] } | { receipt: TransferReceipt };
+type Prepared =
+  | { transfer: OnlineTransfer; group: LedgerTransfer[] }
+  | { receipt: TransferReceipt; stored: StoredTransfer };
 
 /** Every check that does not need the ledger lock, in the order a reader expects. */
 async function prepare(
@@ -84,7 +90,7 @@ async function prepare(
   verify: (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => boolean | Promise<boolean>,
 ): Promise<Prepared> {
   const retry = await settledBefore(ctx, transfer);
-  if (retry) return { receipt: retry };
+  if (retry) return retry;
   const now = ctx.now();
   if (Math.abs(now - transfer.createdAt) > TRANSFER_FRESHNESS_MS) {
     throw new EcnyError('STALE_REQUEST', 'the transfer was signed too long ago; sign it again');
@@ -149,19 +155,47 @@ function announce(ctx: Ctx, transfer: OnlineTransfer, stored: StoredTransfer): v
   ctx.events.publish('ledger.activity', { kind: 'payment', amount: transfer.amount, ledgerSeq: stored.seq });
 }
 
-export async function submitTransfer(ctx: Ctx, transfer: OnlineTransfer) {
+export interface SettleOptions {
+  /** Taken atomically with the payment (a QR bill marked paid); see LedgerTransfer.claim. */
+  claim?: LedgerClaim;
+  /** Facts kept with the ledger transfer besides the signed transfer itself. */
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * Verifies and settles one signed transfer. `stored` is the ledger row (the
+ * original one for a retry); `fresh` is false for a retry, when nothing moved.
+ */
+export async function settleTransfer(ctx: Ctx, transfer: OnlineTransfer, options: SettleOptions = {}) {
   const prepared = await prepare(ctx, transfer, (s, m, k) => ctx.verifier.verify(s, m, k));
   let receipt: TransferReceipt;
-  if ('receipt' in prepared) receipt = prepared.receipt;
+  let stored: StoredTransfer;
+  let fresh = false;
+  if ('receipt' in prepared) ({ receipt, stored } = prepared);
   else {
-    const outcome = await ctx.store.applyTransfers(prepared.group);
+    const [first, ...rest] = prepared.group;
+    const group: LedgerTransfer[] = [
+      {
+        ...first!,
+        meta: { ...options.meta, ...first!.meta },
+        ...(options.claim ? { claim: options.claim } : {}),
+      },
+      ...rest,
+    ];
+    const outcome = await ctx.store.applyTransfers(group);
     if (!outcome.ok) throw new EcnyError(outcome.code, outcome.message);
-    const stored = outcome.transfers[0]!;
+    stored = outcome.transfers[0]!;
     if (outcome.duplicate) assertSameTransfer(stored, transfer);
     receipt = receiptFor(ctx, transfer, stored);
-    if (!outcome.duplicate) announce(ctx, transfer, stored);
+    fresh = !outcome.duplicate;
+    if (fresh) announce(ctx, transfer, stored);
   }
   const balance = (await ctx.store.getBalance(Accounts.wallet(transfer.from).id)) ?? 0;
+  return { receipt, balance, stored, fresh };
+}
+
+export async function submitTransfer(ctx: Ctx, transfer: OnlineTransfer) {
+  const { receipt, balance } = await settleTransfer(ctx, transfer);
   return { receipt, balance };
 }
 

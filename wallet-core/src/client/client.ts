@@ -203,4 +203,87 @@ export class EcnyClient {
   stats(): Promise<Record<string, unknown>> {
     return this.request('GET', '/stats');
   }
+
+  /** Merchant: a dynamic QR (a bill of `amount` fen, paid at most once). */
+  createDynamicQr(walletId: string, amount: number, billId?: string): Promise<DynamicQrResponse> {
+    return this.request('POST', `/wallets/${walletId}/qr`, {
+      body: { amount, ...(billId === undefined ? {} : { billId }) },
+      auth: 'device',
+    });
+  }
+
+  /** A merchant's static QR payload (public). */
+  staticQr(walletId: string): Promise<StaticQrResponse> {
+    return this.request('GET', `/wallets/${walletId}/qr/static`);
+  }
+
+  /** Merchant: one of its bills. */
+  qrBill(walletId: string, billId: string): Promise<{ bill: QrBill }> {
+    return this.request('GET', `/wallets/${walletId}/qr/bills/${encodeURIComponent(billId)}`, {
+      auth: 'device',
+    });
+  }
+
+  /** Pays a scanned merchant QR payload with a signed transfer to the wallet in it. */
+  payQr(payload: string, transfer: OnlineTransfer): Promise<PayQrResponse> {
+    return this.request('POST', '/qr/pay', { body: { payload, transfer } });
+  }
+
+  /** Merchant: charges a scanned customer payment code (idempotent by chargeId). */
+  chargePaymentCode(
+    walletId: string,
+    code: string,
+    amount: number,
+    chargeId = randomId('ch'),
+  ): Promise<ChargeResponse> {
+    return this.request('POST', `/wallets/${walletId}/charge`, {
+      body: { code, amount, chargeId },
+      auth: 'device',
+    });
+  }
+}
+
+/** A dynamic QR's bill as the server reports it. */
+export interface QrBill {
+  billId: string;
+  walletId: string;
+  amount: number;
+  status: 'open' | 'paid' | 'expired';
+  createdAt: number;
+  expiresAt: number;
+  transferId: string | null;
+  paidBy: string | null;
+  paidAt: number | null;
+}
+
+export interface DynamicQrResponse {
+  /** The EMVCo payload to draw as a QR. */
+  payload: string;
+  bill: QrBill;
+}
+
+export interface StaticQrResponse {
+  payload: string;
+  merchant: { walletId: string; name: string; city: string; mcc: string };
+}
+
+export interface PayQrResponse extends TransferResponse {
+  bill: QrBill | null;
+  merchant: { walletId: string; name: string };
+}
+
+export interface ChargeResponse {
+  /** Issuer-signed; transferId is the payment code's id, transferHash the code's hash. */
+  receipt: TransferResponse['receipt'];
+  charge: {
+    chargeId: string;
+    codeId: string;
+    from: string;
+    to: string;
+    amount: number;
+    ledgerSeq: number;
+    settledAt: number;
+  };
+  /** The merchant's balance after the charge. */
+  balance: number;
 }

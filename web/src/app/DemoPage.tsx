@@ -3,8 +3,9 @@
  * key database and event stream, and the issuer console next to them. By
  * default the phones adopt seeded demo wallets so they start with money.
  */
-import type { DemoAssignment } from '../features/wallet/api/demo-wallets';
+
 import { IssuerPanel } from '../features/console/IssuerPanel';
+import type { DemoAssignment } from '../features/wallet/api/demo-wallets';
 import { Phone } from '../features/wallet/Phone';
 import { useI18n } from '../lib/i18n';
 

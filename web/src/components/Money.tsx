@@ -14,7 +14,10 @@ export function Money({
 }) {
   const sign = signed === 'in' ? '+' : signed === 'out' ? '-' : '';
   return (
-    <span className={['money', signed ? `money-${signed}` : '', className ?? ''].join(' ').trim()} data-testid={testId}>
+    <span
+      className={['money', signed ? `money-${signed}` : '', className ?? ''].join(' ').trim()}
+      data-testid={testId}
+    >
       {sign}
       {formatFen(fen)}
     </span>

@@ -77,6 +77,7 @@ const en = {
   'issuer.auditOk': 'OK',
   'issuer.auditBroken': 'BROKEN',
   'issuer.activity': 'Live ledger activity',
+  'issuer.auditScope': '{transfers} transfers · {accounts} accounts',
   'issuer.noActivity': 'Waiting for activity…',
   'issuer.kind.payment': 'Payment',
   'issuer.kind.issue': 'Issuance',
@@ -155,6 +156,7 @@ const zh: Record<MessageKey, string> = {
   'issuer.auditOk': 'OK',
   'issuer.auditBroken': '异常',
   'issuer.activity': '实时账本动态',
+  'issuer.auditScope': '{transfers} 笔转账 · {accounts} 个账户',
   'issuer.noActivity': '等待交易…',
   'issuer.kind.payment': '支付',
   'issuer.kind.issue': '发行',
@@ -167,9 +169,7 @@ export type Translate = (key: MessageKey, vars?: Record<string, string | number>
 
 export function translate(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
   const template = DICTIONARIES[lang][key] ?? en[key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
 export interface I18n {

@@ -43,7 +43,9 @@ export function ActivityFeed({ items }: { items: ActivityItem[] }) {
       {items.map((item) => (
         <li key={item.id} className="activity-item" data-testid="activity-item">
           <span className="activity-time">{new Date(item.at).toTimeString().slice(0, 8)}</span>
-          <span className="activity-kind">{KIND_LABELS[item.kind] ? t(KIND_LABELS[item.kind]!) : item.kind}</span>
+          <span className="activity-kind">
+            {KIND_LABELS[item.kind] ? t(KIND_LABELS[item.kind]!) : item.kind}
+          </span>
           {item.amount !== null && <Money fen={item.amount} />}
           {item.ledgerSeq !== null && <span className="muted">#{item.ledgerSeq}</span>}
         </li>

@@ -54,7 +54,7 @@ export function IssuerPanel() {
         )}
         {audit && (
           <span className="muted small">
-            {audit.transfers} transfers · {audit.accounts} accounts
+            {t('issuer.auditScope', { transfers: audit.transfers, accounts: audit.accounts })}
           </span>
         )}
       </div>

@@ -1,7 +1,7 @@
 /**
  * The phone's bottom navigation. Offline touch payments, QR scanning, red
- * envelopes and lucky money add their screens here (and a Home shortcut in
- * `HOME_ACTIONS`).
+ * envelopes and lucky money add their screens here, and a shortcut to them
+ * on the Home screen's action grid (home/HomeScreen.tsx).
  */
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../../lib/i18n';

@@ -4,7 +4,7 @@
  * stream that re-fetches the wallet when money arrives. Each phone on the
  * demo page runs one of these, independently of the others.
  */
-import { type EcnyClient, type OpenWalletInput, type WalletView } from '@ecny-sim/wallet-core';
+import type { EcnyClient, OpenWalletInput, WalletView } from '@ecny-sim/wallet-core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createApiClient, eventsUrl } from '../../lib/api';
 import { describeError, type ErrorInfo } from '../../lib/errors';

@@ -32,7 +32,9 @@ export function checkReceipt(entry: HistoryEntry, issuerPublicKey: Uint8Array): 
       nobleVerifier,
     );
     const receipt = entry.receipt as TransferReceipt;
-    return receipt.amount === entry.amount && receipt.transferId === entry.transferId ? 'verified' : 'invalid';
+    return receipt.amount === entry.amount && receipt.transferId === entry.transferId
+      ? 'verified'
+      : 'invalid';
   } catch {
     return 'invalid';
   }
@@ -61,7 +63,7 @@ export function useHistory(
   useEffect(() => {
     if (!client || !walletId || !issuerPublicKey) return;
     let live = true;
-    void attempt;
+    void [version, attempt]; // re-fetch triggers
     fetchHistory(client, walletId, issuerPublicKey).then(
       (value) => {
         if (!live) return;

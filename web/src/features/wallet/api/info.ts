@@ -27,7 +27,10 @@ function tiersOf(raw: unknown): TierSpec[] {
   if (raw && typeof raw === 'object') {
     const specs = Object.values(raw as Record<string, unknown>).filter(
       (s): s is TierSpec =>
-        typeof s === 'object' && s !== null && isTier((s as TierSpec).tier) && typeof (s as TierSpec).name === 'string',
+        typeof s === 'object' &&
+        s !== null &&
+        isTier((s as TierSpec).tier) &&
+        typeof (s as TierSpec).name === 'string',
     );
     if (specs.length > 0) return specs.sort((a, b) => a.tier - b.tier);
   }

@@ -12,7 +12,9 @@ import {
 import { createApiClient } from '../../../lib/api';
 import type { StoredDevice } from '../../../lib/key-store';
 
-export async function openWallet(input: OpenWalletInput): Promise<{ device: StoredDevice; wallet: WalletView }> {
+export async function openWallet(
+  input: OpenWalletInput,
+): Promise<{ device: StoredDevice; wallet: WalletView }> {
   const { secretKey } = generateKeyPair();
   const response = CreateWalletResponseSchema.parse(
     await createApiClient().openWallet(input, new NobleSigner(secretKey)),

@@ -40,7 +40,11 @@ export function HistoryScreen() {
         {entries?.map((checked) => {
           const { entry } = checked;
           return (
-            <li key={`${entry.ledgerSeq}:${entry.transferId}`} className="history-entry" data-testid="history-entry">
+            <li
+              key={`${entry.ledgerSeq}:${entry.transferId}`}
+              className="history-entry"
+              data-testid="history-entry"
+            >
               <div className="history-main">
                 <span className="history-what">
                   {describeEntry(t, checked, displayNameOf(wallets, entry.counterparty))}

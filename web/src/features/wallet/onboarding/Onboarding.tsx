@@ -2,7 +2,7 @@
  * First run of a phone: open a new wallet (key generated here, category and
  * operator from /v1/info) or adopt one of the server's demo wallets.
  */
-import { type Tier, TIER_SPECS } from '@ecny-sim/wallet-core';
+import { TIER_SPECS, type Tier } from '@ecny-sim/wallet-core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { describeError, type ErrorInfo } from '../../../lib/errors';

@@ -1,0 +1,47 @@
+/** Shared pieces of the benchmarks: result rows, timing, formatting. */
+
+export interface Row {
+  /** Entry, e.g. "crypto" or "http". */
+  bench: string;
+  /** What was measured. */
+  name: string;
+  /** Main figure. */
+  value: number;
+  unit: string;
+  /** Extra figures (latency, ratios, targets). */
+  extra?: Record<string, number | string | boolean>;
+}
+
+/** Runs `f` repeatedly for about `ms` and returns operations per second. */
+export function opsPerSecond(f: () => void, ms = 700): number {
+  for (let i = 0; i < 50; i++) f(); // warm up
+  let n = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < 20; i++) f();
+    n += 20;
+    now = performance.now();
+  }
+  return (n * 1000) / (now - start);
+}
+
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function printRows(rows: Row[]): void {
+  const lines = rows.map((r) => [
+    r.bench,
+    r.name,
+    `${fmt(r.value, r.value < 100 ? 2 : 0)} ${r.unit}`,
+    Object.entries(r.extra ?? {})
+      .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 2) : v}`)
+      .join('  '),
+  ]);
+  const header = ['bench', 'measure', 'value', 'details'];
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const l of lines) console.log(line(l));
+}

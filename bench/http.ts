@@ -1,0 +1,290 @@
+/**
+ * (b) HTTP at 50 connections: Express 5 trivial JSON POST, Express + one
+ * Ed25519 verify, and real online transfers (POST /v1/transfers) on a file
+ * database with synchronous=FULL; (c) the batch endpoint with 1,000
+ * transfers per call. Each server runs in its own process (bench/server-child.ts)
+ * so the load generator does not steal its event loop.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeSigner } from '@ecny-sim/server';
+import { objectHash, toBase64Url } from '@ecny-sim/wallet-core';
+import type { Row } from './common';
+
+const CHILD = join(import.meta.dirname, 'server-child.ts');
+const CONNECTIONS = 50;
+
+export interface HttpBenchOptions {
+  /** Seconds of load per endpoint. */
+  seconds?: number;
+  wallets?: number;
+  singles?: number;
+  batched?: number;
+  batchSize?: number;
+}
+
+interface Child {
+  port: number;
+  file?: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function startChild(args: string[]): Promise<Child> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
+  const ready = await new Promise<{ port: number; file?: string }>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as { port: number; file?: string });
+    });
+    proc.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return {
+    ...ready,
+    proc,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface LoadResult {
+  ok: number;
+  failed: number;
+  seconds: number;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  tool: string;
+}
+
+type AutocannonFn = typeof import('autocannon').default;
+let autocannonFn: AutocannonFn | null | undefined;
+async function loadAutocannon(): Promise<AutocannonFn | null> {
+  if (autocannonFn === undefined) {
+    try {
+      autocannonFn = (await import('autocannon')).default;
+    } catch {
+      autocannonFn = null;
+    }
+  }
+  return autocannonFn;
+}
+
+/** POSTs bodies[0..] (each once, in order) at `connections` concurrency for up to `seconds`. */
+export async function postLoad(port: number, path: string, bodies: string[], seconds: number): Promise<LoadResult> {
+  const autocannon = await loadAutocannon();
+  let next = 0;
+  const take = () => (next < bodies.length ? bodies[next++]! : null);
+  if (autocannon) {
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}`,
+      connections: CONNECTIONS,
+      duration: seconds,
+      timeout: 30,
+      requests: [
+        {
+          method: 'POST',
+          path,
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (req) => {
+            const body = take();
+            return { ...req, body: body ?? '{}' };
+          },
+        },
+      ],
+    });
+    const ok = result['2xx'];
+    return {
+      ok,
+      failed: result.non2xx + result.errors,
+      seconds: result.duration,
+      reqPerSec: ok / result.duration,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      tool: 'autocannon',
+    };
+  }
+  return agentLoad(port, path, take, seconds);
+}
+
+/** Fallback load loop: keep-alive http.Agent, `CONNECTIONS` requests in flight. */
+async function agentLoad(port: number, path: string, take: () => string | null, seconds: number): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  const one = (body: string) =>
+    new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      const req = http.request(
+        { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - t0);
+            if (res.statusCode === 200) ok++;
+            else failed++;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        failed++;
+        resolve();
+      });
+      req.end(body);
+    });
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      for (let body = take(); body !== null && performance.now() < deadline; body = take()) await one(body);
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  return { ok, failed, seconds: elapsed, reqPerSec: ok / elapsed, p50: pct(0.5), p99: pct(0.99), tool: 'http.Agent' };
+}
+
+function baselineBodies(n: number): string[] {
+  const signer = new NodeSigner(new Uint8Array(32).fill(42));
+  return Array.from({ length: n }, (_, i) => {
+    const body = {
+      transferId: `baseline-${i}`,
+      from: 'w_aaaaaaaaaaaaaaaaaaaaaa',
+      to: 'w_bbbbbbbbbbbbbbbbbbbbbb',
+      amount: 1 + (i % 100),
+      deviceId: 'd_cccccccccccccccccccccc',
+      createdAt: Date.now(),
+    };
+    const digest = objectHash('transfer', body);
+    return JSON.stringify({ ...body, digest: toBase64Url(digest), sig: toBase64Url(signer.sign(digest)) });
+  });
+}
+
+const row = (name: string, r: LoadResult, extra: Row['extra'] = {}): Row => ({
+  bench: 'http',
+  name,
+  value: r.reqPerSec,
+  unit: 'req/s',
+  extra: { p50_ms: r.p50, p99_ms: r.p99, ok: r.ok, failed: r.failed, ...extra },
+});
+
+/** Entries (b) and (c). `only` picks 'http' (b) or 'batch' (c); both by default. */
+export async function benchHttp(options: HttpBenchOptions = {}, only?: 'http' | 'batch'): Promise<Row[]> {
+  const seconds = options.seconds ?? 4;
+  const singles = options.singles ?? 20_000;
+  const batched = options.batched ?? 40_000;
+  const batchSize = options.batchSize ?? 1_000;
+  const rows: Row[] = [];
+  let baselineVerify = 0;
+
+  if (only !== 'batch') {
+    const bodies = baselineBodies(60_000);
+    for (const [mode, name] of [
+      ['express-trivial', 'Express 5 trivial JSON POST'],
+      ['express-verify', 'Express 5 + one Ed25519 verify (cached KeyObject)'],
+    ] as const) {
+      const child = await startChild([mode]);
+      try {
+        await postLoad(child.port, '/echo', bodies.slice(0, 2_000), 1); // warm up
+        const r = await postLoad(child.port, '/echo', bodies.slice(2_000), seconds);
+        rows.push(row(name, r, { tool: r.tool }));
+        if (mode === 'express-verify') baselineVerify = r.reqPerSec;
+      } finally {
+        await child.stop();
+      }
+    }
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'ecny-bench-'));
+  const child = await startChild([
+    'ecny',
+    dir,
+    String(options.wallets ?? 1_000),
+    String(only === 'batch' ? 0 : singles),
+    String(only === 'http' ? 0 : batched),
+  ]);
+  try {
+    const load = JSON.parse(readFileSync(child.file!, 'utf8')) as { singles: string[]; batched: string[] };
+    if (only !== 'batch') {
+      const warm = load.singles.slice(0, 1_000);
+      await postLoad(child.port, '/v1/transfers', warm, 2);
+      const r = await postLoad(child.port, '/v1/transfers', load.singles.slice(1_000), seconds);
+      const ratio = baselineVerify ? r.reqPerSec / baselineVerify : Number.NaN;
+      rows.push(
+        row('POST /v1/transfers (file db, synchronous=FULL)', r, {
+          'x verify-baseline': ratio,
+          target: '>=0.7x, p99<50ms',
+          met: ratio >= 0.7 && r.p99 < 50,
+        }),
+      );
+    }
+    if (only !== 'http') rows.push(await batchLoad(child.port, load.batched, batchSize, seconds));
+  } finally {
+    await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** (c) POST /v1/transfers/batch with `size` transfers per call, two calls in flight. */
+async function batchLoad(port: number, transfers: string[], size: number, seconds: number): Promise<Row> {
+  const batches: string[] = [];
+  for (let i = 0; i + size <= transfers.length; i += size) {
+    batches.push(`{"transfers":[${transfers.slice(i, i + size).join(',')}]}`);
+  }
+  let next = 0;
+  let settled = 0;
+  let refused = 0;
+  const latencies: number[] = [];
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (next < batches.length && performance.now() < deadline) {
+        const body = batches[next++]!;
+        const t0 = performance.now();
+        const res = await fetch(`http://127.0.0.1:${port}/v1/transfers/batch`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        const json = (await res.json()) as { results: { ok: boolean }[] };
+        latencies.push(performance.now() - t0);
+        for (const r of json.results) r.ok ? settled++ : refused++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const perSec = settled / elapsed;
+  return {
+    bench: 'batch',
+    name: `POST /v1/transfers/batch (${size.toLocaleString('en-US')} per call, file db, FULL)`,
+    value: perSec,
+    unit: 'transfers/s',
+    extra: {
+      calls: latencies.length,
+      settled,
+      refused,
+      p50_call_ms: latencies[Math.floor(latencies.length / 2)] ?? 0,
+      target: '>=10,000/s',
+      met: perSec >= 10_000,
+    },
+  };
+}

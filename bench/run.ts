@@ -1,0 +1,65 @@
+/**
+ * `npm run bench`: every benchmark entry in one run, so that ratios compare
+ * figures taken on the same machine at the same time.
+ *   --json          print one JSON object instead of the table
+ *   --only <name>   run one entry: crypto | http | batch | ledger
+ *   --seconds <n>   seconds of load per HTTP endpoint (default 4)
+ */
+import { benchCrypto } from './crypto';
+import { printRows, type Row } from './common';
+import { benchHttp } from './http';
+import { benchLedger } from './ledger';
+
+const ENTRIES = ['crypto', 'http', 'batch', 'ledger'] as const;
+type Entry = (typeof ENTRIES)[number];
+
+function parseArgs(argv: string[]) {
+  let json = false;
+  let only: Entry | undefined;
+  let seconds = 4;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') json = true;
+    else if (a === '--only') {
+      const name = argv[++i];
+      if (!ENTRIES.includes(name as Entry)) throw new Error(`--only takes one of ${ENTRIES.join(', ')}`);
+      only = name as Entry;
+    } else if (a === '--seconds') seconds = Number(argv[++i]);
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return { json, only, seconds };
+}
+
+const { json, only, seconds } = parseArgs(process.argv.slice(2));
+const log = (msg: string) => {
+  if (!json) process.stderr.write(`${msg}\n`);
+};
+const started = performance.now();
+const rows: Row[] = [];
+const wants = (e: Entry) => !only || only === e;
+
+if (wants('crypto')) {
+  log('crypto: Ed25519 noble vs node:crypto ...');
+  rows.push(...(await benchCrypto()));
+}
+if (wants('http') || wants('batch')) {
+  log('http: Express baselines, online transfers and the batch endpoint (servers in child processes) ...');
+  const which = only === 'http' || only === 'batch' ? only : undefined;
+  rows.push(...(await benchHttp({ seconds }, which)));
+}
+if (wants('ledger')) {
+  log('ledger: store throughput on a file database ...');
+  rows.push(...(await benchLedger()));
+}
+
+const meta = {
+  node: process.version,
+  platform: `${process.platform}/${process.arch}`,
+  cpus: (await import('node:os')).cpus().length,
+  seconds: Math.round((performance.now() - started) / 100) / 10,
+};
+if (json) console.log(JSON.stringify({ ...meta, rows }));
+else {
+  printRows(rows);
+  console.log(`\n${meta.node} ${meta.platform}, ${meta.cpus} cpus, ${meta.seconds} s`);
+}

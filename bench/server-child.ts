@@ -1,0 +1,130 @@
+/**
+ * A server process for the HTTP benchmarks, so that the load generator and
+ * the server do not share one event loop. Prints one JSON line when ready:
+ * {port, file?}. Modes:
+ *   express-trivial            Express 5, JSON POST answered with {ok:true}
+ *   express-verify             the same plus one Ed25519 verify (cached KeyObject)
+ *   ecny <dir> <wallets> <singles> <batched>
+ *                              the real server on a file database (WAL,
+ *                              synchronous=FULL) with tier-1 wallets topped up,
+ *                              and pre-signed transfers written to <dir>/load.json
+ */
+import { createPublicKey, verify } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createApp, createContext, defaultConfig, NodeSigner } from '@ecny-sim/server';
+import { openWallet, topUp } from '@ecny-sim/server/wallets/service';
+import { issueToOperator } from '@ecny-sim/server/world/world';
+import { encodeKey, REGISTRATION_TYPE, randomBytes, signObject, signTransfer } from '@ecny-sim/wallet-core';
+import express from 'express';
+
+const BENCH_SECRET = new Uint8Array(32).fill(42);
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+function listen(app: express.Express, extra: Record<string, unknown> = {}): void {
+  const server = app.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo;
+    process.stdout.write(`${JSON.stringify({ port, ...extra })}\n`);
+  });
+  server.keepAliveTimeout = 60_000;
+}
+
+function baseline(withVerify: boolean): void {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: '64kb' }));
+  const key = createPublicKey({
+    key: Buffer.concat([SPKI_PREFIX, new NodeSigner(BENCH_SECRET).publicKey]),
+    format: 'der',
+    type: 'spki',
+  });
+  app.post('/echo', (req, res) => {
+    const body = req.body as { digest: string; sig: string };
+    if (withVerify) {
+      const ok = verify(null, Buffer.from(body.digest, 'base64url'), key, Buffer.from(body.sig, 'base64url'));
+      if (!ok) {
+        res.status(401).json({ error: { code: 'BAD_SIGNATURE', message: 'no' } });
+        return;
+      }
+    }
+    res.json({ ok: true });
+  });
+  listen(app);
+}
+
+async function inChunks<T>(items: T[], size: number, f: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(f));
+}
+
+async function ecny(dir: string, walletCount: number, singles: number, batched: number): Promise<void> {
+  const ctx = await createContext(defaultConfig({ dbPath: join(dir, 'ecny.sqlite'), dataDir: dir }));
+  // Issue enough to the operator vaults up front: concurrent top-ups that find a
+  // vault short each trigger their own refill (see the report), which would
+  // drain the operators' reserves during this setup.
+  for (const operatorId of ['op_icbc', 'op_ccb']) {
+    const outcome = await ctx.store.applyTransfers(
+      issueToOperator(operatorId, walletCount * 5_000_000, `bench-issue-${operatorId}`),
+    );
+    if (!outcome.ok) throw new Error(outcome.message);
+  }
+  const wallets: { walletId: string; deviceId: string; signer: NodeSigner }[] = [];
+  await inChunks(
+    Array.from({ length: walletCount }, (_, i) => i),
+    200,
+    async (i) => {
+      const signer = new NodeSigner(randomBytes(32));
+      const registration = signObject(
+        REGISTRATION_TYPE,
+        {
+          operatorId: i % 2 ? 'op_icbc' : 'op_ccb',
+          tier: 1 as const,
+          displayName: `bench ${i}`,
+          devicePublicKey: encodeKey(signer.publicKey),
+          createdAt: Date.now(),
+        },
+        signer,
+      );
+      const opened = await openWallet(ctx, registration);
+      const row = (await ctx.store.getWallet(opened.wallet.walletId))!;
+      await topUp(ctx, row, `bench-${i}`, 5_000_000);
+      wallets.push({ walletId: row.walletId, deviceId: opened.deviceId, signer });
+    },
+  );
+  const make = (i: number) => {
+    const from = wallets[i % walletCount]!;
+    const to = wallets[(i * 7919 + 1 + Math.floor(i / walletCount)) % walletCount]!;
+    const target = to === from ? wallets[(i + 1) % walletCount]! : to;
+    return JSON.stringify(
+      signTransfer(
+        {
+          transferId: `bench-${i}-${Date.now().toString(36)}`,
+          from: from.walletId,
+          to: target.walletId,
+          amount: 1 + (i % 100),
+          deviceId: from.deviceId,
+          createdAt: Date.now(),
+        },
+        from.signer,
+      ),
+    );
+  };
+  const load = {
+    singles: Array.from({ length: singles }, (_, i) => make(i)),
+    batched: Array.from({ length: batched }, (_, i) => make(singles + i)),
+  };
+  const file = join(dir, 'load.json');
+  writeFileSync(file, JSON.stringify(load));
+  const app = createApp(ctx);
+  listen(app, { file });
+  process.on('SIGTERM', () => {
+    void ctx.store.close().finally(() => process.exit(0));
+  });
+}
+
+const [mode, ...args] = process.argv.slice(2);
+if (mode === 'express-trivial') baseline(false);
+else if (mode === 'express-verify') baseline(true);
+else if (mode === 'ecny') await ecny(args[0]!, Number(args[1]), Number(args[2]), Number(args[3]));
+else throw new Error(`unknown mode ${mode}`);
