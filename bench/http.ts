@@ -34,7 +34,9 @@ interface Child {
 }
 
 async function startChild(args: string[]): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+  // e.g. ECNY_BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers
+  const flags = (process.env.ECNY_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...flags, '--import', 'tsx', CHILD, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'silent' },
   });
@@ -83,7 +85,12 @@ async function loadAutocannon(): Promise<AutocannonFn | null> {
 }
 
 /** POSTs bodies[0..] (each once, in order) at `connections` concurrency for up to `seconds`. */
-export async function postLoad(port: number, path: string, bodies: string[], seconds: number): Promise<LoadResult> {
+export async function postLoad(
+  port: number,
+  path: string,
+  bodies: string[],
+  seconds: number,
+): Promise<LoadResult> {
   const autocannon = await loadAutocannon();
   let next = 0;
   const take = () => (next < bodies.length ? bodies[next++]! : null);
@@ -120,7 +127,12 @@ export async function postLoad(port: number, path: string, bodies: string[], sec
 }
 
 /** Fallback load loop: keep-alive http.Agent, `CONNECTIONS` requests in flight. */
-async function agentLoad(port: number, path: string, take: () => string | null, seconds: number): Promise<LoadResult> {
+async function agentLoad(
+  port: number,
+  path: string,
+  take: () => string | null,
+  seconds: number,
+): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
   let ok = 0;
@@ -131,7 +143,14 @@ async function agentLoad(port: number, path: string, take: () => string | null, 
     new Promise<void>((resolve) => {
       const t0 = performance.now();
       const req = http.request(
-        { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json' },
+        },
         (res) => {
           res.resume();
           res.on('end', () => {
@@ -157,7 +176,15 @@ async function agentLoad(port: number, path: string, take: () => string | null, 
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-  return { ok, failed, seconds: elapsed, reqPerSec: ok / elapsed, p50: pct(0.5), p99: pct(0.99), tool: 'http.Agent' };
+  return {
+    ok,
+    failed,
+    seconds: elapsed,
+    reqPerSec: ok / elapsed,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    tool: 'http.Agent',
+  };
 }
 
 function baselineBodies(n: number): string[] {

@@ -30,7 +30,15 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Row
     const wallets = Array.from({ length: walletCount }, (_, i) => Accounts.wallet(`w_bench${i}`));
     await store.ensureAccounts([Accounts.issuance(), Accounts.vault('op_bench'), ...wallets]);
     await store.applyMany([
-      [{ id: 'issue', debit: 'issuance', credit: 'vault:op_bench', amount: walletCount * 10_000_000, kind: 'issue' }],
+      [
+        {
+          id: 'issue',
+          debit: 'issuance',
+          credit: 'vault:op_bench',
+          amount: walletCount * 10_000_000,
+          kind: 'issue',
+        },
+      ],
       ...wallets.map((w, i): LedgerTransfer[] => [
         { id: `fund-${i}`, debit: 'vault:op_bench', credit: w.id, amount: 10_000_000, kind: 'topup' },
       ]),
@@ -53,7 +61,9 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Row
     let t0 = performance.now();
     let ok = 0;
     for (let done = 0; done < total; done += concurrency) {
-      const outcomes = await Promise.all(Array.from({ length: concurrency }, () => store.applyTransfers(group())));
+      const outcomes = await Promise.all(
+        Array.from({ length: concurrency }, () => store.applyTransfers(group())),
+      );
       for (const o of outcomes) if (o.ok) ok++;
     }
     const concurrentRate = (ok * 1000) / (performance.now() - t0);

@@ -5,8 +5,9 @@
  *   --only <name>   run one entry: crypto | http | batch | ledger
  *   --seconds <n>   seconds of load per HTTP endpoint (default 4)
  */
-import { benchCrypto } from './crypto';
+
 import { printRows, type Row } from './common';
+import { benchCrypto } from './crypto';
 import { benchHttp } from './http';
 import { benchLedger } from './ledger';
 

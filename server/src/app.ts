@@ -8,11 +8,15 @@ import { EcnyError, TIER_SPECS } from '@ecny-sim/wallet-core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { adminRoutes } from './admin/routes';
+import { campaignRoutes } from './campaigns/routes';
 import type { Ctx } from './context';
 import { eventRoutes } from './events/routes';
 import { adminAuth, deviceAuth, ReplayGuard } from './http/device-auth';
 import { errorBody, errorHandler } from './http/errors';
 import { openApiDocument } from './http/openapi';
+import { luckyMoneyRoutes } from './lucky-money/routes';
+import { deviceRateLimit, ipRateLimit } from './http/rate-limit';
+import { requestLog } from './http/request-log';
 import { qrRoutes } from './qr/routes';
 import { transferRoutes } from './transfers/routes';
 import { walletRoutes } from './wallets/routes';
@@ -45,6 +49,7 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.use(requestLog(ctx.log, ctx.config.logLevel === 'info'));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -59,13 +64,20 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
     }),
   );
   app.use(cors(ctx.config.corsOrigins));
+  const { config } = ctx;
+  const deviceLimit = deviceRateLimit({
+    perSec: config.rateLimitDevicePerSec,
+    burst: config.rateLimitDeviceBurst,
+  });
+  app.use('/v1', ipRateLimit({ perSec: config.rateLimitIpPerSec, burst: config.rateLimitIpBurst }));
   const keepRaw = (req: Request, _res: Response, buf: Buffer) => {
     req.rawBody = buf.toString('utf8');
   };
   app.use('/v1/transfers/batch', express.json({ limit: '2mb', verify: keepRaw }));
   app.use('/v1', express.json({ limit: '64kb', verify: keepRaw }));
+  app.use('/v1', deviceLimit.claimed);
 
-  const device = deviceAuth(ctx, new ReplayGuard());
+  const device = deviceLimit.afterAuth(deviceAuth(ctx, new ReplayGuard()));
   const admin = adminAuth(ctx.adminToken);
   const v1 = express.Router();
 
@@ -100,6 +112,8 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   v1.use(qrRoutes(ctx, device));
   v1.use(adminRoutes(ctx, admin));
   v1.use(eventRoutes(ctx));
+  v1.use(campaignRoutes(ctx, device, admin));
+  v1.use(luckyMoneyRoutes(ctx, device, admin));
   v1.use((req) => {
     throw new EcnyError('NOT_FOUND', `no route ${req.method} ${req.path}`);
   });

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, toBase64Url } from '@ecny-sim/wallet-core';
-import type { Config } from './config';
+import { type Config, RATE_LIMIT_DEFAULTS } from './config';
 import type { Ctx } from './context';
 import { NodeSigner, NodeVerifier } from './crypto/node-crypto';
 import { EventBus } from './events/bus';
@@ -30,6 +30,10 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     demo: false,
     corsOrigins: [],
     logLevel: 'silent',
+    rateLimitIpPerSec: RATE_LIMIT_DEFAULTS.ipPerSec,
+    rateLimitIpBurst: RATE_LIMIT_DEFAULTS.ipBurst,
+    rateLimitDevicePerSec: RATE_LIMIT_DEFAULTS.devicePerSec,
+    rateLimitDeviceBurst: RATE_LIMIT_DEFAULTS.deviceBurst,
     ...overrides,
   };
 }

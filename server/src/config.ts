@@ -2,6 +2,17 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
+/**
+ * Generous on purpose: a benchmark at 50 connections from 127.0.0.1 is not
+ * throttled. A rate of 0 turns a limit off; the burst defaults to 2 x rate.
+ */
+export const RATE_LIMIT_DEFAULTS = {
+  ipPerSec: 5_000,
+  ipBurst: 10_000,
+  devicePerSec: 1_000,
+  deviceBurst: 2_000,
+} as const;
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   HOST: z.string().default('127.0.0.1'),
@@ -10,6 +21,10 @@ const EnvSchema = z.object({
   DEMO: z.enum(['0', '1']).default('1'),
   CORS_ORIGINS: z.string().default(''),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
+  RATE_LIMIT_IP_PER_SEC: z.coerce.number().min(0).default(RATE_LIMIT_DEFAULTS.ipPerSec),
+  RATE_LIMIT_IP_BURST: z.coerce.number().min(1).optional(),
+  RATE_LIMIT_DEVICE_PER_SEC: z.coerce.number().min(0).default(RATE_LIMIT_DEFAULTS.devicePerSec),
+  RATE_LIMIT_DEVICE_BURST: z.coerce.number().min(1).optional(),
 });
 
 export interface Config {
@@ -23,6 +38,12 @@ export interface Config {
   demo: boolean;
   corsOrigins: string[];
   logLevel: 'silent' | 'error' | 'info';
+  /** Token bucket per client IP (requests per second, bucket size); 0 turns it off. */
+  rateLimitIpPerSec: number;
+  rateLimitIpBurst: number;
+  /** Token bucket per device (see http/rate-limit.ts); 0 turns it off. */
+  rateLimitDevicePerSec: number;
+  rateLimitDeviceBurst: number;
   /** Directory of the built web app to serve, if any. */
   webDist?: string;
 }
@@ -39,5 +60,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.DEMO === '1',
     corsOrigins: e.CORS_ORIGINS.split(',').filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    rateLimitIpPerSec: e.RATE_LIMIT_IP_PER_SEC,
+    rateLimitIpBurst: e.RATE_LIMIT_IP_BURST ?? Math.max(1, 2 * e.RATE_LIMIT_IP_PER_SEC),
+    rateLimitDevicePerSec: e.RATE_LIMIT_DEVICE_PER_SEC,
+    rateLimitDeviceBurst: e.RATE_LIMIT_DEVICE_BURST ?? Math.max(1, 2 * e.RATE_LIMIT_DEVICE_PER_SEC),
   };
 }

@@ -10,7 +10,13 @@ async function world() {
   const store = ctx.store as SqliteStore;
   await store.ensureAccounts([Accounts.wallet('w_alice'), Accounts.wallet('w_bob')]);
   const outcome = await store.applyTransfers([
-    { id: 'fund-alice', debit: Accounts.vault('op_icbc').id, credit: 'wallet:w_alice', amount: 10_000, kind: 'topup' },
+    {
+      id: 'fund-alice',
+      debit: Accounts.vault('op_icbc').id,
+      credit: 'wallet:w_alice',
+      amount: 10_000,
+      kind: 'topup',
+    },
   ]);
   expect(outcome.ok).toBe(true);
   await store.applyTransfers([
@@ -63,10 +69,12 @@ describe('audit', () => {
     const { store } = await world();
     store.db.prepare('UPDATE transfers SET amount = 2000 WHERE id = ?').run('alice-bob');
     const report = await runAudit(store);
-    expect(report.breaks.filter((b) => b.code === 'BALANCE_MISMATCH').map((b) => b.account).sort()).toEqual([
-      'wallet:w_alice',
-      'wallet:w_bob',
-    ]);
+    expect(
+      report.breaks
+        .filter((b) => b.code === 'BALANCE_MISMATCH')
+        .map((b) => b.account)
+        .sort(),
+    ).toEqual(['wallet:w_alice', 'wallet:w_bob']);
     await store.close();
   });
 
@@ -76,7 +84,12 @@ describe('audit', () => {
     store.db.prepare('UPDATE accounts SET balance = balance - 7 WHERE id = ?').run('reserve-backing');
     const report = await runAudit(store);
     expect(codes(report)).toEqual(
-      expect.arrayContaining(['NEGATIVE_BALANCE', 'BALANCE_MISMATCH', 'BACKING_MISMATCH', 'BOOK_NOT_BALANCED']),
+      expect.arrayContaining([
+        'NEGATIVE_BALANCE',
+        'BALANCE_MISMATCH',
+        'BACKING_MISMATCH',
+        'BOOK_NOT_BALANCED',
+      ]),
     );
     expect(report.breaks.find((b) => b.code === 'NEGATIVE_BALANCE')?.account).toBe('wallet:w_alice');
     await store.close();

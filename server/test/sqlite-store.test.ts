@@ -25,11 +25,23 @@ async function freshStore(path = ':memory:'): Promise<SqliteStore> {
     ...['a', 'b', 'c'].map((w) => Accounts.wallet(`w_${w}`)),
   ]);
   await store.applyTransfers([
-    { id: 'reserve', debit: 'reserve-source', credit: 'reserve:op_a', amount: 1_000_000, kind: 'reserve_deposit' },
+    {
+      id: 'reserve',
+      debit: 'reserve-source',
+      credit: 'reserve:op_a',
+      amount: 1_000_000,
+      kind: 'reserve_deposit',
+    },
   ]);
   await store.applyTransfers([
     { id: 'issue', debit: 'issuance', credit: 'vault:op_a', amount: 100_000, kind: 'issue' },
-    { id: 'issue:backing', debit: 'reserve:op_a', credit: 'reserve-backing', amount: 100_000, kind: 'reserve_pledge' },
+    {
+      id: 'issue:backing',
+      debit: 'reserve:op_a',
+      credit: 'reserve-backing',
+      amount: 100_000,
+      kind: 'reserve_pledge',
+    },
   ]);
   return store;
 }
@@ -61,7 +73,10 @@ describe('SqliteStore', () => {
     const store = await freshStore();
     await store.applyTransfers([fund('f1', 'w_a', 1_000)]);
     const digest = await store.ledgerDigest();
-    const outcome = await store.applyTransfers([pay('g1', 'w_a', 'w_b', 600), pay('g1:2', 'w_a', 'w_c', 600)]);
+    const outcome = await store.applyTransfers([
+      pay('g1', 'w_a', 'w_b', 600),
+      pay('g1:2', 'w_a', 'w_c', 600),
+    ]);
     expect(outcome).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS', index: 1 });
     expect(await store.ledgerDigest()).toBe(digest);
     expect(await store.getBalance('wallet:w_a')).toBe(1_000);
@@ -105,7 +120,9 @@ describe('SqliteStore', () => {
       code: 'IDEMPOTENCY_CONFLICT',
     });
     // a later transfer of a group may not reuse an id either
-    expect(await store.applyTransfers([pay('p2', 'w_a', 'w_b', 1), pay('p1', 'w_a', 'w_b', 1)])).toMatchObject({
+    expect(
+      await store.applyTransfers([pay('p2', 'w_a', 'w_b', 1), pay('p1', 'w_a', 'w_b', 1)]),
+    ).toMatchObject({
       ok: false,
       code: 'IDEMPOTENCY_CONFLICT',
       index: 1,
@@ -118,12 +135,16 @@ describe('SqliteStore', () => {
     const store = await freshStore();
     await store.applyTransfers([fund('f1', 'w_a', 10_000)]);
     const limits = { creditBalanceMax: 500, dailyMax: 800, dailyKey: 'pay:w_a', day: '2024-02-10' };
-    expect(await store.applyTransfers([pay('c1', 'w_a', 'w_b', 400, { limits })])).toMatchObject({ ok: true });
+    expect(await store.applyTransfers([pay('c1', 'w_a', 'w_b', 400, { limits })])).toMatchObject({
+      ok: true,
+    });
     expect(await store.applyTransfers([pay('c2', 'w_a', 'w_b', 101, { limits })])).toMatchObject({
       ok: false,
       code: 'LIMIT_BALANCE_CAP',
     });
-    expect(await store.applyTransfers([pay('c3', 'w_a', 'w_c', 400, { limits })])).toMatchObject({ ok: true });
+    expect(await store.applyTransfers([pay('c3', 'w_a', 'w_c', 400, { limits })])).toMatchObject({
+      ok: true,
+    });
     expect(await store.applyTransfers([pay('c4', 'w_a', 'w_c', 1, { limits })])).toMatchObject({
       ok: false,
       code: 'LIMIT_PER_DAY',

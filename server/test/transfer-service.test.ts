@@ -54,7 +54,10 @@ const variant = (
   memo: string,
   transferId = 'tx_shared-id-0001',
 ): OnlineTransfer =>
-  signTransfer({ transferId, from: w.walletId, to, amount: 500, memo, deviceId: w.deviceId, createdAt: Date.now() }, w.signer);
+  signTransfer(
+    { transferId, from: w.walletId, to, amount: 500, memo, deviceId: w.deviceId, createdAt: Date.now() },
+    w.signer,
+  );
 
 describe('transfer service races', () => {
   it('single submissions racing with one id: one receipt, the rest IDEMPOTENCY_CONFLICT', async () => {
@@ -89,7 +92,8 @@ describe('transfer service races', () => {
     expect(batchResult).not.toBeNull();
     // exactly one of the two settled, and whoever got a receipt got one for its own transfer
     expect(Number(singleOk) + Number(batchResult!.ok)).toBe(1);
-    if (batchResult!.ok) verifyReceipt(batchResult!.receipt, inBatch, c.world.issuer.publicKey, nobleVerifier);
+    if (batchResult!.ok)
+      verifyReceipt(batchResult!.receipt, inBatch, c.world.issuer.publicKey, nobleVerifier);
     else expect(batchResult!.error.code).toBe('IDEMPOTENCY_CONFLICT');
     expect(await c.store.getBalance(`wallet:${alice.walletId}`)).toBe(9_500);
     expect((await runAudit(c.store)).breaks).toEqual([]);

@@ -112,7 +112,11 @@ export function makeTransfer(
 }
 
 /** Expects a typed-client call to fail with this error code (and HTTP status, when given). */
-export async function expectCode(promise: Promise<unknown>, code: string, status?: number): Promise<EcnyError> {
+export async function expectCode(
+  promise: Promise<unknown>,
+  code: string,
+  status?: number,
+): Promise<EcnyError> {
   let error: unknown;
   try {
     await promise;

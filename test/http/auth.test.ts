@@ -89,7 +89,9 @@ describe('device-signed requests', () => {
     expect(codeOf(otherKey)).toBe('BAD_SIGNATURE');
     // a key nobody registered
     const stranger = new NobleSigner(generateKeyPair().secretKey);
-    expect(codeOf(await signedRaw(s, alice, 'GET', walletPath(), '', { signer: stranger }))).toBe('BAD_SIGNATURE');
+    expect(codeOf(await signedRaw(s, alice, 'GET', walletPath(), '', { signer: stranger }))).toBe(
+      'BAD_SIGNATURE',
+    );
   });
 
   it('the signature covers method, path, query and body', async () => {
@@ -129,9 +131,21 @@ describe('device-signed requests', () => {
     expect(read.status).toBe(403);
     expect(codeOf(read)).toBe('FORBIDDEN');
     const path = `/v1/wallets/${alice.walletId}/redeem`;
-    const redeem = await signedRaw(s, bob, 'POST', path, JSON.stringify({ requestId: 'steal-000001', amount: 1 }));
+    const redeem = await signedRaw(
+      s,
+      bob,
+      'POST',
+      path,
+      JSON.stringify({ requestId: 'steal-000001', amount: 1 }),
+    );
     expect(codeOf(redeem)).toBe('FORBIDDEN');
-    const kyc = await signedRaw(s, bob, 'POST', `/v1/wallets/${alice.walletId}/kyc`, JSON.stringify({ tier: 4 }));
+    const kyc = await signedRaw(
+      s,
+      bob,
+      'POST',
+      `/v1/wallets/${alice.walletId}/kyc`,
+      JSON.stringify({ tier: 4 }),
+    );
     expect(codeOf(kyc)).toBe('FORBIDDEN');
     expect(await s.ctx.store.ledgerDigest()).toBe(digest);
   });

@@ -124,12 +124,22 @@ describe('bad request bodies are refused with a code and change nothing', () => 
     }
     const malformed = await signedRaw(s, alice, 'POST', path, '{"requestId":');
     expect(codeOf(malformed)).toBe('MALFORMED_JSON');
-    const kyc = await signedRaw(s, alice, 'POST', `/v1/wallets/${alice.walletId}/kyc`, JSON.stringify({ tier: 5 }));
+    const kyc = await signedRaw(
+      s,
+      alice,
+      'POST',
+      `/v1/wallets/${alice.walletId}/kyc`,
+      JSON.stringify({ tier: 5 }),
+    );
     expect(codeOf(kyc)).toBe('INVALID_BODY');
   });
 
   it('a registration with bad fields is refused', async () => {
-    for (const body of [{}, { operatorId: 'op_icbc', tier: 7, displayName: 'x' }, { tier: 4, displayName: '' }]) {
+    for (const body of [
+      {},
+      { operatorId: 'op_icbc', tier: 7, displayName: 'x' },
+      { tier: 4, displayName: '' },
+    ]) {
       const r = await raw(s, 'POST', '/v1/wallets', { body: JSON.stringify(body) });
       expect(codeOf(r)).toBe('INVALID_BODY');
     }

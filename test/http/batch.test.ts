@@ -93,7 +93,9 @@ describe('POST /v1/transfers/batch', () => {
   });
 
   it('settles 1,000 transfers between many wallets in one call', async () => {
-    const wallets = await Promise.all(Array.from({ length: 20 }, () => s.openWallet({ tier: 1, topUp: 100_000 })));
+    const wallets = await Promise.all(
+      Array.from({ length: 20 }, () => s.openWallet({ tier: 1, topUp: 100_000 })),
+    );
     const transfers = Array.from({ length: 1_000 }, (_, i) => {
       const from = wallets[i % 20]!;
       const to = wallets[(i + 1 + (i % 7)) % 20]!;

@@ -10,7 +10,9 @@ describe('concurrent transfers', () => {
   afterAll(() => s.close());
 
   async function drain(payer: TestWallet, payees: TestWallet[], n: number, amount: number) {
-    const transfers = Array.from({ length: n }, (_, i) => makeTransfer(payer, payees[i % payees.length]!.walletId, amount));
+    const transfers = Array.from({ length: n }, (_, i) =>
+      makeTransfer(payer, payees[i % payees.length]!.walletId, amount),
+    );
     return Promise.all(transfers.map((t) => raw(s, 'POST', '/v1/transfers', { body: JSON.stringify(t) })));
   }
 
@@ -45,7 +47,9 @@ describe('concurrent transfers', () => {
   });
 
   it('money moving both ways at once between many wallets is conserved', async () => {
-    const wallets = await Promise.all(Array.from({ length: 6 }, () => s.openWallet({ tier: 1, topUp: 5_000 })));
+    const wallets = await Promise.all(
+      Array.from({ length: 6 }, () => s.openWallet({ tier: 1, topUp: 5_000 })),
+    );
     const transfers = [];
     for (let i = 0; i < 120; i++) {
       const from = wallets[i % wallets.length]!;

@@ -82,7 +82,8 @@ describe('OpenAPI document and server-sent events', () => {
       ['/v1/events', 'get'],
       ['/v1/admin/audit', 'get'],
     ];
-    for (const [path, method] of expected) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    for (const [path, method] of expected)
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     const transfer = doc.paths['/v1/transfers']!.post as {
       requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } };
     };
@@ -92,7 +93,9 @@ describe('OpenAPI document and server-sent events', () => {
   });
 
   it('every documented route exists on the server', async () => {
-    const doc = (await raw(s, 'GET', '/v1/openapi.json')).json as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await raw(s, 'GET', '/v1/openapi.json')).json as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     for (const [path, ops] of Object.entries(doc.paths)) {
       if (path === '/v1/events') continue; // a stream; tested below
       for (const method of Object.keys(ops)) {

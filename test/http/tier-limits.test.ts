@@ -92,7 +92,10 @@ describe('tier limits over HTTP', () => {
     const payee = await s.openWallet({ tier: 4, topUp: 950_000 });
     await expectCode(payer.client.pay(payer.walletId, payee.walletId, 60_000), 'LIMIT_BALANCE_CAP');
     await expectCode(payer.client.pay(payer.walletId, payee.walletId, 200_001), 'LIMIT_PER_PAYMENT');
-    expect((await payer.client.wallet(payer.walletId)).wallet).toMatchObject({ balance: 300_000, spentToday: 0 });
+    expect((await payer.client.wallet(payer.walletId)).wallet).toMatchObject({
+      balance: 300_000,
+      spentToday: 0,
+    });
     expect(await balanceOf(payee)).toBe(950_000);
     await expectAuditClean(s);
   });
@@ -113,7 +116,11 @@ describe('KYC tier changes over HTTP', () => {
       'KYC_EVIDENCE_MISSING',
     );
     await expectCode(
-      w.client.upgradeKyc(w.walletId, { tier: 1, idNumber: '11010519491231002X', bankCard: '6222021234567890123' }),
+      w.client.upgradeKyc(w.walletId, {
+        tier: 1,
+        idNumber: '11010519491231002X',
+        bankCard: '6222021234567890123',
+      }),
       'KYC_EVIDENCE_MISSING',
     );
     await expectCode(w.client.upgradeKyc(w.walletId, { tier: 3, idNumber: '12345' }), 'INVALID_BODY');

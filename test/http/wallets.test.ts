@@ -81,7 +81,12 @@ describe('wallets over HTTP: open, top up, redeem, pay', () => {
 
     const { entries } = await bob.client.history(bob.walletId);
     const incoming = entries.find((e) => e.transferId === paid.transfer.transferId);
-    expect(incoming).toMatchObject({ direction: 'in', amount: 12_345, counterparty: alice.walletId, memo: 'noodles' });
+    expect(incoming).toMatchObject({
+      direction: 'in',
+      amount: 12_345,
+      counterparty: alice.walletId,
+      memo: 'noodles',
+    });
     expect(incoming?.receipt).not.toBeNull();
     verifyReceipt(incoming!.receipt!, incoming!.transfer, decodeKey(alice.issuerPublicKey), nobleVerifier);
     const { entries: aliceEntries } = await alice.client.history(alice.walletId);
@@ -95,7 +100,9 @@ describe('wallets over HTTP: open, top up, redeem, pay', () => {
     const first = await alice.client.pay(alice.walletId, bob.walletId, 100);
     const second = await alice.client.pay(alice.walletId, bob.walletId, 100);
     const issuer = decodeKey(alice.issuerPublicKey);
-    expect(() => verifyReceipt(first.receipt, second.transfer, issuer, nobleVerifier)).toThrow(/does not match/);
+    expect(() => verifyReceipt(first.receipt, second.transfer, issuer, nobleVerifier)).toThrow(
+      /does not match/,
+    );
     expect(() => verifyReceipt(first.receipt, first.transfer, alice.signer.publicKey, nobleVerifier)).toThrow(
       /not signed by the issuer/,
     );
@@ -146,7 +153,9 @@ describe('wallets over HTTP: open, top up, redeem, pay', () => {
       },
       other,
     );
-    expect(codeOf(await raw(s, 'POST', '/v1/wallets', { body: JSON.stringify(stale) }))).toBe('STALE_REQUEST');
+    expect(codeOf(await raw(s, 'POST', '/v1/wallets', { body: JSON.stringify(stale) }))).toBe(
+      'STALE_REQUEST',
+    );
     await expectAuditClean(s);
   });
 
@@ -154,7 +163,9 @@ describe('wallets over HTTP: open, top up, redeem, pay', () => {
     const anonymous = await raw(s, 'GET', '/v1/admin/audit');
     expect(anonymous.status).toBe(401);
     expect(codeOf(anonymous)).toBe('ADMIN_TOKEN_REQUIRED');
-    const wrong = await raw(s, 'GET', '/v1/admin/audit', { headers: { authorization: 'Bearer not-the-token' } });
+    const wrong = await raw(s, 'GET', '/v1/admin/audit', {
+      headers: { authorization: 'Bearer not-the-token' },
+    });
     expect(codeOf(wrong)).toBe('ADMIN_TOKEN_REQUIRED');
     const report = await s.admin.audit();
     expect(report.ok).toBe(true);

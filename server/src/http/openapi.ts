@@ -167,7 +167,7 @@ describeRoute({
 describeRoute({
   method: 'post',
   path: '/wallets/{walletId}/charge',
-  summary: "Charge a scanned customer payment code (single use; idempotent by chargeId)",
+  summary: 'Charge a scanned customer payment code (single use; idempotent by chargeId)',
   auth: 'device',
   body: ChargePaymentCodeRequestSchema,
   response: z.object({

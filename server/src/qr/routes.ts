@@ -10,7 +10,14 @@ import type { Ctx } from '../context';
 import { requireOwnWallet } from '../http/device-auth';
 import { parseWith } from '../http/validate';
 import { requireWallet } from '../wallets/service';
-import { chargePaymentCode, createDynamicQr, getBill, payMerchantQr, requireMerchant, staticQr } from './service';
+import {
+  chargePaymentCode,
+  createDynamicQr,
+  getBill,
+  payMerchantQr,
+  requireMerchant,
+  staticQr,
+} from './service';
 
 export function qrRoutes(ctx: Ctx, device: RequestHandler): Router {
   const r = Router();

@@ -77,7 +77,11 @@ export function requireMerchant(wallet: WalletRow): MerchantProfile {
   return wallet.merchant;
 }
 
-function merchantPayload(wallet: WalletRow, profile: MerchantProfile, bill?: { amount: number; billId: string }) {
+function merchantPayload(
+  wallet: WalletRow,
+  profile: MerchantProfile,
+  bill?: { amount: number; billId: string },
+) {
   return encodeMerchantQr({
     walletId: wallet.walletId,
     operatorId: wallet.operatorId,
@@ -126,7 +130,10 @@ export async function createDynamicQr(
   if (!created) {
     const view = billView(stored, now);
     if (view.status !== 'open' || stored.amount !== request.amount) {
-      throw new EcnyError('BILL_EXISTS', `bill ${billId} already exists (${view.status}, ${stored.amount} fen)`);
+      throw new EcnyError(
+        'BILL_EXISTS',
+        `bill ${billId} already exists (${view.status}, ${stored.amount} fen)`,
+      );
     }
   }
   return { payload: stored.payload, bill: billView(stored, now), created };
@@ -139,13 +146,22 @@ export async function getBill(ctx: Ctx, walletId: string, billId: string): Promi
 }
 
 /** The scanned payload, parsed, and the checks that need no ledger. */
-function payableQr(payload: string, transfer: OnlineTransfer): MerchantQr & { ecny: NonNullable<MerchantQr['ecny']> } {
+function payableQr(
+  payload: string,
+  transfer: OnlineTransfer,
+): MerchantQr & { ecny: NonNullable<MerchantQr['ecny']> } {
   const qr = parseMerchantQr(payload);
   if (!qr.payableHere || !qr.ecny) {
-    throw new EcnyError('QR_NOT_PAYABLE', `this code cannot be paid here: ${qr.notPayableReason ?? 'not ours'}`);
+    throw new EcnyError(
+      'QR_NOT_PAYABLE',
+      `this code cannot be paid here: ${qr.notPayableReason ?? 'not ours'}`,
+    );
   }
   if (transfer.to !== qr.ecny.walletId) {
-    throw new EcnyError('QR_PAYEE_MISMATCH', `the code pays ${qr.ecny.walletId}, the transfer pays ${transfer.to}`);
+    throw new EcnyError(
+      'QR_PAYEE_MISMATCH',
+      `the code pays ${qr.ecny.walletId}, the transfer pays ${transfer.to}`,
+    );
   }
   if (qr.initiation === 'dynamic' || qr.amountFen !== null) {
     if (qr.amountFen === null) throw new EcnyError('QR_MISSING_FIELD', 'a dynamic code needs an amount');
@@ -189,7 +205,15 @@ export async function payMerchantQr(ctx: Ctx, payload: string, transfer: OnlineT
   const { receipt, balance, stored, fresh } = await settleTransfer(ctx, transfer, {
     meta: { qr: meta },
     ...(billId !== null
-      ? { claim: { kind: 'bill' as const, walletId: merchantId, billId, payer: transfer.from, now: ctx.now() } }
+      ? {
+          claim: {
+            kind: 'bill' as const,
+            walletId: merchantId,
+            billId,
+            payer: transfer.from,
+            now: ctx.now(),
+          },
+        }
       : {}),
   });
   const recorded = stored.meta?.qr as QrPaymentMeta | undefined;
@@ -238,7 +262,12 @@ interface ChargeMeta {
 }
 
 /** The issuer's receipt for a charge: transferId is the payment code's id, transferHash the code's hash. */
-function chargeReceipt(ctx: Ctx, stored: StoredTransfer, code: PaymentCode, merchantId: string): TransferReceipt {
+function chargeReceipt(
+  ctx: Ctx,
+  stored: StoredTransfer,
+  code: PaymentCode,
+  merchantId: string,
+): TransferReceipt {
   return signReceipt(
     {
       transferId: code.codeId,
@@ -253,10 +282,19 @@ function chargeReceipt(ctx: Ctx, stored: StoredTransfer, code: PaymentCode, merc
   );
 }
 
-async function chargeResult(ctx: Ctx, merchantId: string, stored: StoredTransfer, code: PaymentCode, amount: number) {
+async function chargeResult(
+  ctx: Ctx,
+  merchantId: string,
+  stored: StoredTransfer,
+  code: PaymentCode,
+  amount: number,
+) {
   const meta = stored.meta?.charge as ChargeMeta | undefined;
   if (!meta || meta.codeId !== code.codeId || stored.amount !== amount) {
-    throw new EcnyError('IDEMPOTENCY_CONFLICT', `charge id ${meta?.chargeId ?? ''} was used for another charge`);
+    throw new EcnyError(
+      'IDEMPOTENCY_CONFLICT',
+      `charge id ${meta?.chargeId ?? ''} was used for another charge`,
+    );
   }
   const balance = (await ctx.store.getBalance(Accounts.wallet(merchantId).id)) ?? 0;
   return {
@@ -292,7 +330,8 @@ export async function chargePaymentCode(ctx: Ctx, merchant: WalletRow, request: 
   }
   const now = ctx.now();
   verifyPaymentCode(code, decodeKey(device.publicKey), ctx.verifier, now, { amount: request.amount });
-  if (device.revokedAt !== null) throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
+  if (device.revokedAt !== null)
+    throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
   if (device.walletId !== code.walletId) {
     throw new EcnyError('FORBIDDEN', 'the device that signed the code cannot pay from that wallet');
   }
@@ -339,7 +378,11 @@ export async function chargePaymentCode(ctx: Ctx, merchant: WalletRow, request: 
     };
     ctx.events.publish('payment.settled', event, [payer.walletId, merchant.walletId]);
     ctx.events.publish('qr.charged', event, [payer.walletId, merchant.walletId]);
-    ctx.events.publish('ledger.activity', { kind: 'qr_charge', amount: request.amount, ledgerSeq: stored.seq });
+    ctx.events.publish('ledger.activity', {
+      kind: 'qr_charge',
+      amount: request.amount,
+      ledgerSeq: stored.seq,
+    });
   }
   return result;
 }

@@ -12,6 +12,22 @@ import Database from 'better-sqlite3';
 import type { AccountSpec, Book } from '../ledger/accounts';
 import { MIGRATIONS } from './migrations';
 import type {
+  CampaignClaim,
+  CampaignClaimStats,
+  CampaignDrawRecord,
+  CampaignRegistrationRow,
+  CampaignRow,
+  CampaignSpendStats,
+  CampaignWinnerRow,
+  CreateOutcome,
+  LuckyEnvelopeRow,
+  LuckyGrabInput,
+  LuckyGrabOutcome,
+  LuckyGrabRow,
+  LuckyRefundOutcome,
+} from './red-envelope-rows';
+import { RedEnvelopeSql } from './red-envelopes-sqlite';
+import type {
   AccountRow,
   ApplyOutcome,
   AuditRow,
@@ -101,7 +117,9 @@ function prepareClaimStatements(db: Database.Database) {
       `INSERT INTO bills (wallet_id, bill_id, amount, payload, status, created_at, expires_at, paid_transfer_id, paid_by, paid_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wallet_id, bill_id) DO NOTHING`,
     ),
-    getBill: db.prepare<[string, string], BillRecord>('SELECT * FROM bills WHERE wallet_id = ? AND bill_id = ?'),
+    getBill: db.prepare<[string, string], BillRecord>(
+      'SELECT * FROM bills WHERE wallet_id = ? AND bill_id = ?',
+    ),
     payBill: db.prepare(
       `UPDATE bills SET status = 'paid', paid_transfer_id = ?, paid_by = ?, paid_at = ?
        WHERE wallet_id = ? AND bill_id = ? AND status = 'open'`,
@@ -616,5 +634,122 @@ export class SqliteStore implements Store {
       )
       .all()
       .map((r) => r.device_id);
+  }
+
+  // Red envelopes: campaigns and group lucky money (see red-envelopes-sqlite.ts).
+
+  #redEnvelopeSql?: RedEnvelopeSql;
+
+  get #red(): RedEnvelopeSql {
+    this.#redEnvelopeSql ??= new RedEnvelopeSql(this.db, (group) => this.#applyGroupsTxn([group])[0]!);
+    return this.#redEnvelopeSql;
+  }
+
+  async createCampaign(row: CampaignRow, funding: LedgerTransfer[]): Promise<CreateOutcome<CampaignRow>> {
+    return this.#red.createCampaign(row, funding);
+  }
+
+  async getCampaign(campaignId: string): Promise<CampaignRow | null> {
+    return this.#red.getCampaign(campaignId);
+  }
+
+  async listCampaigns(): Promise<CampaignRow[]> {
+    return this.#red.listCampaigns();
+  }
+
+  async registerForCampaign(
+    row: CampaignRegistrationRow,
+    offlineTrialQuota: number,
+  ): Promise<{ added: boolean; registration: CampaignRegistrationRow }> {
+    return this.#red.register(row, offlineTrialQuota);
+  }
+
+  async insertCampaignRegistrations(
+    campaignId: string,
+    rows: readonly Omit<CampaignRegistrationRow, 'campaignId'>[],
+  ): Promise<number> {
+    return this.#red.insertRegistrations(campaignId, rows);
+  }
+
+  async getCampaignRegistration(
+    campaignId: string,
+    walletId: string,
+  ): Promise<CampaignRegistrationRow | null> {
+    return this.#red.getRegistration(campaignId, walletId);
+  }
+
+  async countCampaignRegistrations(campaignId: string): Promise<{ total: number; offlineTrial: number }> {
+    return this.#red.countRegistrations(campaignId);
+  }
+
+  async campaignRegistrationIds(campaignId: string): Promise<string[]> {
+    return this.#red.registrationIds(campaignId);
+  }
+
+  async campaignRegistrationPage(campaignId: string, after: string | null, limit: number): Promise<string[]> {
+    return this.#red.registrationPage(campaignId, after, limit);
+  }
+
+  async recordCampaignDraw(campaignId: string, draw: CampaignDrawRecord): Promise<boolean> {
+    return this.#red.recordDraw(campaignId, draw);
+  }
+
+  async listCampaignWinners(
+    campaignId: string,
+    afterRank: number,
+    limit: number,
+  ): Promise<CampaignWinnerRow[]> {
+    return this.#red.listWinners(campaignId, afterRank, limit);
+  }
+
+  async getCampaignWinner(campaignId: string, walletId: string): Promise<CampaignWinnerRow | null> {
+    return this.#red.getWinner(campaignId, walletId);
+  }
+
+  async walletCampaignPrizes(walletId: string): Promise<CampaignWinnerRow[]> {
+    return this.#red.walletPrizes(walletId);
+  }
+
+  async claimCampaignPrizes(campaignId: string, claims: readonly CampaignClaim[]): Promise<ApplyOutcome[]> {
+    return this.#red.claimPrizes(campaignId, claims);
+  }
+
+  async campaignClaimStats(campaignId: string): Promise<CampaignClaimStats> {
+    return this.#red.claimStats(campaignId);
+  }
+
+  async campaignSpendStats(campaignId: string): Promise<CampaignSpendStats> {
+    return this.#red.spendStats(campaignId);
+  }
+
+  async addCampaignReclaimed(campaignId: string, amount: number, at: number): Promise<void> {
+    this.#red.addReclaimed(campaignId, amount, at);
+  }
+
+  async createLuckyEnvelope(
+    row: LuckyEnvelopeRow,
+    funding: LedgerTransfer[],
+  ): Promise<CreateOutcome<LuckyEnvelopeRow>> {
+    return this.#red.createLuckyEnvelope(row, funding);
+  }
+
+  async getLuckyEnvelope(envelopeId: string): Promise<LuckyEnvelopeRow | null> {
+    return this.#red.getLuckyEnvelope(envelopeId);
+  }
+
+  async listLuckyGrabs(envelopeId: string): Promise<LuckyGrabRow[]> {
+    return this.#red.listLuckyGrabs(envelopeId);
+  }
+
+  grabLuckyShare(input: LuckyGrabInput): Promise<LuckyGrabOutcome> {
+    return this.#red.grabLucky(input);
+  }
+
+  async refundLuckyEnvelope(
+    envelopeId: string,
+    at: number,
+    transfer: (remaining: number) => LedgerTransfer[],
+  ): Promise<LuckyRefundOutcome> {
+    return this.#red.refundLucky(envelopeId, at, transfer);
   }
 }

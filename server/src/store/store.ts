@@ -4,6 +4,23 @@
  * (`SqliteStore`) is the embedded default.
  */
 import type { AccountSpec, Book } from '../ledger/accounts';
+import type {
+  CampaignClaim,
+  CampaignClaimStats,
+  CampaignDrawRecord,
+  CampaignRegistrationRow,
+  CampaignRow,
+  CampaignSpendStats,
+  CampaignWinnerRow,
+  CreateOutcome,
+  LuckyEnvelopeRow,
+  LuckyGrabInput,
+  LuckyGrabOutcome,
+  LuckyGrabRow,
+  LuckyRefundOutcome,
+} from './red-envelope-rows';
+
+export type * from './red-envelope-rows';
 
 /** A movement of `amount` fen from `debit` to `credit`, unique by `id`. */
 export interface LedgerTransfer {
@@ -160,4 +177,54 @@ export interface Store {
   /** Records a bill unless (walletId, billId) exists; returns the bill now stored. */
   createBill(bill: BillRow): Promise<BillRow>;
   getBill(walletId: string, billId: string): Promise<BillRow | null>;
+
+  // Red envelopes (campaigns, registrations, winners, group lucky money).
+  /** Records a campaign and applies its funding group in one transaction; the same id again is a duplicate. */
+  createCampaign(row: CampaignRow, funding: LedgerTransfer[]): Promise<CreateOutcome<CampaignRow>>;
+  getCampaign(campaignId: string): Promise<CampaignRow | null>;
+  listCampaigns(): Promise<CampaignRow[]>;
+  /** One registration per wallet; an offline-trial place only while the quota lasts. */
+  registerForCampaign(
+    row: CampaignRegistrationRow,
+    offlineTrialQuota: number,
+  ): Promise<{ added: boolean; registration: CampaignRegistrationRow }>;
+  /** Bulk ingestion in one transaction; returns how many were new. */
+  insertCampaignRegistrations(
+    campaignId: string,
+    rows: readonly Omit<CampaignRegistrationRow, 'campaignId'>[],
+  ): Promise<number>;
+  getCampaignRegistration(campaignId: string, walletId: string): Promise<CampaignRegistrationRow | null>;
+  countCampaignRegistrations(campaignId: string): Promise<{ total: number; offlineTrial: number }>;
+  /** All registered wallet ids in canonical (byte) order. */
+  campaignRegistrationIds(campaignId: string): Promise<string[]>;
+  /** Up to `limit` registered wallet ids after `after`, in canonical order. */
+  campaignRegistrationPage(campaignId: string, after: string | null, limit: number): Promise<string[]>;
+  /** Records the draw once (false when already drawn). */
+  recordCampaignDraw(campaignId: string, draw: CampaignDrawRecord): Promise<boolean>;
+  listCampaignWinners(campaignId: string, afterRank: number, limit: number): Promise<CampaignWinnerRow[]>;
+  getCampaignWinner(campaignId: string, walletId: string): Promise<CampaignWinnerRow | null>;
+  walletCampaignPrizes(walletId: string): Promise<CampaignWinnerRow[]>;
+  /** Each claim (winner marked claimed + its ledger group) atomically and on its own. */
+  claimCampaignPrizes(campaignId: string, claims: readonly CampaignClaim[]): Promise<ApplyOutcome[]>;
+  campaignClaimStats(campaignId: string): Promise<CampaignClaimStats>;
+  campaignSpendStats(campaignId: string): Promise<CampaignSpendStats>;
+  addCampaignReclaimed(campaignId: string, amount: number, at: number): Promise<void>;
+  /** Records an envelope and applies its funding group in one transaction. */
+  createLuckyEnvelope(
+    row: LuckyEnvelopeRow,
+    funding: LedgerTransfer[],
+  ): Promise<CreateOutcome<LuckyEnvelopeRow>>;
+  getLuckyEnvelope(envelopeId: string): Promise<LuckyEnvelopeRow | null>;
+  listLuckyGrabs(envelopeId: string): Promise<LuckyGrabRow[]>;
+  /**
+   * One grab in one transaction: reads the envelope, computes the share,
+   * applies the payout group, updates the envelope and records the grab.
+   */
+  grabLuckyShare(input: LuckyGrabInput): Promise<LuckyGrabOutcome>;
+  /** Refunds what is left of an expired envelope to its funder, once. */
+  refundLuckyEnvelope(
+    envelopeId: string,
+    at: number,
+    transfer: (remaining: number) => LedgerTransfer[],
+  ): Promise<LuckyRefundOutcome>;
 }

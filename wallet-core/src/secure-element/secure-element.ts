@@ -33,6 +33,14 @@ export interface PaymentOrder {
   payee: PayeeInfo;
   parts: PaymentPart[];
   time: number;
+  /**
+   * An online deposit: a spend to the issuer, which turns the coins back into
+   * online balance. It is not an offline hop or an offline payment, so the hop
+   * limit, the expiry and the offline payment limits do not apply (a coin that
+   * used its last hop or expired can still be deposited); the element still
+   * refuses coins it does not own or has already spent.
+   */
+  deposit?: boolean;
 }
 
 /** Object types the element signs on request besides spends. */
@@ -156,14 +164,15 @@ export class SecureElement implements SecureElementLike {
         throw new EcnyError('SE_BAD_PAYMENT', `cannot pay ${pay} fen from a coin of ${coinAmount(coin)}`);
       }
       this.checkNotSpent(id);
+      amount += pay;
+      if (order.deposit) continue;
       if (hopsLeft(coin) < 1)
         throw new EcnyError('COIN_HOP_LIMIT', `coin ${id} has no hops left; deposit it online`);
       if (order.time > coin.issue.expiresAt) throw new EcnyError('COIN_EXPIRED', `coin ${id} has expired`);
       const refusal = coin.issue.restriction ? this.policy(coin.issue.restriction, order.payee) : null;
       if (refusal) throw new EcnyError('COIN_RESTRICTED', refusal);
-      amount += pay;
     }
-    this.checkLimits(amount, order.time);
+    if (!order.deposit) this.checkLimits(amount, order.time);
 
     const spends = order.parts.map(({ coin, pay }) => {
       const outputs: SpendOutput[] = [{ owner: order.payee.publicKey, amount: pay }];
@@ -183,7 +192,7 @@ export class SecureElement implements SecureElementLike {
       );
     });
     this.balance = Math.max(0, this.balance - amount);
-    this.paymentsSinceSync += 1;
+    if (!order.deposit) this.paymentsSinceSync += 1;
     return spends;
   }
 

@@ -5,6 +5,7 @@
  */
 
 import { IssuerPanel } from '../features/console/IssuerPanel';
+import { type ScreenCamera, ScreenCameraContext } from '../features/scan/screen-camera';
 import type { DemoAssignment } from '../features/wallet/api/demo-wallets';
 import { Phone } from '../features/wallet/Phone';
 import { useI18n } from '../lib/i18n';
@@ -16,17 +17,22 @@ const DEMO_PHONES: readonly { phone: number; demo: DemoAssignment }[] = [
   { phone: 3, demo: { role: 'merchant' } },
 ];
 
+/** Any phone can point its "camera" at another phone's screen to scan the QR code shown there. */
+const SCREEN_CAMERA: ScreenCamera = { phones: DEMO_PHONES.map((p) => p.phone) };
+
 export function DemoPage() {
   const { t } = useI18n();
   return (
     <div className="demo-page">
       <p className="demo-intro muted">{t('app.subtitle')}</p>
       <div className="demo-stage">
-        <div className="phones">
-          {DEMO_PHONES.map(({ phone, demo }) => (
-            <Phone key={phone} phone={phone} demo={demo} />
-          ))}
-        </div>
+        <ScreenCameraContext value={SCREEN_CAMERA}>
+          <div className="phones">
+            {DEMO_PHONES.map(({ phone, demo }) => (
+              <Phone key={phone} phone={phone} demo={demo} />
+            ))}
+          </div>
+        </ScreenCameraContext>
         <IssuerPanel />
       </div>
     </div>

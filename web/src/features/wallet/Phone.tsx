@@ -49,7 +49,7 @@ export function Phone({ phone, demo }: { phone: number; demo?: DemoAssignment })
         </PhoneContext>
         {session.status === 'ready' && (
           <nav className="tab-bar">
-            {PHONE_TABS.map((x) => (
+            {PHONE_TABS.filter((x) => x.inTabBar !== false).map((x) => (
               <button
                 key={x.id}
                 type="button"

@@ -5,23 +5,33 @@
  */
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../../lib/i18n';
+import { ChargeScreen } from '../merchant/ChargeScreen';
+import { ReceiveScreen } from '../merchant/ReceiveScreen';
+import { PayCodeScreen } from '../paycode/PayCodeScreen';
+import { ScanScreen } from '../scan/ScanScreen';
 import { HistoryScreen } from './history/HistoryScreen';
 import { HomeScreen } from './home/HomeScreen';
 import { PayScreen } from './pay/PayScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 
-export type PhoneTabId = 'home' | 'pay' | 'history' | 'settings';
+export type PhoneTabId = 'home' | 'pay' | 'scan' | 'paycode' | 'receive' | 'charge' | 'history' | 'settings';
 
 export interface PhoneTab {
   id: PhoneTabId;
   label: MessageKey;
   icon: string;
   Screen: ComponentType;
+  /** False for screens reached from the Home grid only, to keep the tab bar to a few tabs. */
+  inTabBar?: boolean;
 }
 
 export const PHONE_TABS: readonly PhoneTab[] = [
   { id: 'home', label: 'tab.home', icon: '⌂', Screen: HomeScreen },
   { id: 'pay', label: 'tab.pay', icon: '¥', Screen: PayScreen },
+  { id: 'scan', label: 'tab.scan', icon: '⌗', Screen: ScanScreen },
+  { id: 'paycode', label: 'tab.paycode', icon: '▦', Screen: PayCodeScreen, inTabBar: false },
+  { id: 'receive', label: 'tab.receive', icon: '⊞', Screen: ReceiveScreen, inTabBar: false },
+  { id: 'charge', label: 'tab.charge', icon: '⎘', Screen: ChargeScreen, inTabBar: false },
   { id: 'history', label: 'tab.history', icon: '≡', Screen: HistoryScreen },
   { id: 'settings', label: 'tab.settings', icon: '⚙', Screen: SettingsScreen },
 ];

@@ -6,7 +6,8 @@ import { TopUpForm } from './TopUpForm';
 
 export function HomeScreen() {
   const { t } = useI18n();
-  const { navigate } = usePhone();
+  const { navigate, session } = usePhone();
+  const isMerchant = !!session.wallet?.merchant;
   return (
     <div className="screen">
       <BalanceCard />
@@ -15,6 +16,46 @@ export function HomeScreen() {
           <span className="home-action-icon">¥</span>
           {t('tab.pay')}
         </button>
+        <button
+          type="button"
+          className="home-action"
+          onClick={() => navigate('scan')}
+          data-testid="home-scan"
+        >
+          <span className="home-action-icon">⌗</span>
+          {t('tab.scan')}
+        </button>
+        <button
+          type="button"
+          className="home-action"
+          onClick={() => navigate('paycode')}
+          data-testid="home-paycode"
+        >
+          <span className="home-action-icon">▦</span>
+          {t('tab.paycode')}
+        </button>
+        {isMerchant && (
+          <>
+            <button
+              type="button"
+              className="home-action"
+              onClick={() => navigate('receive')}
+              data-testid="home-receive"
+            >
+              <span className="home-action-icon">⊞</span>
+              {t('tab.receive')}
+            </button>
+            <button
+              type="button"
+              className="home-action"
+              onClick={() => navigate('charge')}
+              data-testid="home-charge"
+            >
+              <span className="home-action-icon">⎘</span>
+              {t('tab.charge')}
+            </button>
+          </>
+        )}
         <button type="button" className="home-action" onClick={() => navigate('history')}>
           <span className="home-action-icon">≡</span>
           {t('tab.history')}
