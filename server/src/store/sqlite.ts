@@ -12,6 +12,21 @@ import Database from 'better-sqlite3';
 import type { AccountSpec, Book } from '../ledger/accounts';
 import { MIGRATIONS } from './migrations';
 import type {
+  DepositInput,
+  DepositOutcome,
+  DepositRow,
+  FraudCaseRow,
+  OfflineAuditFacts,
+  OfflineLoadInput,
+  OfflineLoadOutcome,
+  OutputCoin,
+  RecordSpendsInput,
+  RecordSpendsOutcome,
+  RootCoinRow,
+  SpentRow,
+} from './offline-rows';
+import { OfflineSql } from './offline-sqlite';
+import type {
   CampaignClaim,
   CampaignClaimStats,
   CampaignDrawRecord,
@@ -751,5 +766,62 @@ export class SqliteStore implements Store {
     transfer: (remaining: number) => LedgerTransfer[],
   ): Promise<LuckyRefundOutcome> {
     return this.#red.refundLucky(envelopeId, at, transfer);
+  }
+
+  // Offline money: root coins, the spent set, fraud cases, deposits (see offline-sqlite.ts).
+
+  #offlineSql?: OfflineSql;
+
+  get #offline(): OfflineSql {
+    this.#offlineSql ??= new OfflineSql(this.db, (group) => this.#applyGroupsTxn([group])[0]!);
+    return this.#offlineSql;
+  }
+
+  async recordOfflineLoad(input: OfflineLoadInput): Promise<OfflineLoadOutcome> {
+    return this.#offline.recordLoad(input);
+  }
+
+  async getRootCoins(coinIds: readonly string[]): Promise<Map<string, RootCoinRow>> {
+    return this.#offline.getRootCoins(coinIds);
+  }
+
+  async getSpends(inputCoinIds: readonly string[]): Promise<Map<string, SpentRow>> {
+    return this.#offline.getSpends(inputCoinIds);
+  }
+
+  async getSpendHashes(
+    inputCoinIds: readonly string[],
+  ): Promise<Map<string, { hash: string; counterfeit: boolean }>> {
+    return this.#offline.spendHashes(inputCoinIds);
+  }
+
+  async recordSpends(input: RecordSpendsInput): Promise<RecordSpendsOutcome> {
+    return this.#offline.recordSpends(input);
+  }
+
+  async recordDeposit(input: DepositInput): Promise<DepositOutcome> {
+    return this.#offline.recordDeposit(input);
+  }
+
+  async getFraudCase(caseId: string): Promise<FraudCaseRow | null> {
+    return this.#offline.getFraudCase(caseId);
+  }
+
+  async listFraudCases(
+    filter: { deviceId?: string; publicKey?: string; coinIds?: string[]; limit?: number } = {},
+  ): Promise<FraudCaseRow[]> {
+    return this.#offline.listFraudCases(filter);
+  }
+
+  async spendOutputs(spendHash: string): Promise<OutputCoin[]> {
+    return this.#offline.outputsOf(spendHash);
+  }
+
+  async getDepositOfCoin(coinId: string): Promise<DepositRow | null> {
+    return this.#offline.depositOf(coinId);
+  }
+
+  async offlineAuditFacts(): Promise<OfflineAuditFacts> {
+    return this.#offline.auditFacts();
   }
 }

@@ -5,6 +5,20 @@
  */
 import type { AccountSpec, Book } from '../ledger/accounts';
 import type {
+  DepositInput,
+  DepositOutcome,
+  DepositRow,
+  FraudCaseRow,
+  OfflineAuditFacts,
+  OfflineLoadInput,
+  OfflineLoadOutcome,
+  OutputCoin,
+  RecordSpendsInput,
+  RecordSpendsOutcome,
+  RootCoinRow,
+  SpentRow,
+} from './offline-rows';
+import type {
   CampaignClaim,
   CampaignClaimStats,
   CampaignDrawRecord,
@@ -20,6 +34,7 @@ import type {
   LuckyRefundOutcome,
 } from './red-envelope-rows';
 
+export type * from './offline-rows';
 export type * from './red-envelope-rows';
 
 /** A movement of `amount` fen from `debit` to `credit`, unique by `id`. */
@@ -227,4 +242,34 @@ export interface Store {
     at: number,
     transfer: (remaining: number) => LedgerTransfer[],
   ): Promise<LuckyRefundOutcome>;
+
+  // Offline money (issue 3): root coins, the spent set, fraud cases, deposits (offline-rows.ts).
+  /** Issues a load: its ledger group, the root coins and the load row in one transaction, within the device's cap; the same (walletId, requestId) again returns the recorded coins. */
+  recordOfflineLoad(input: OfflineLoadInput): Promise<OfflineLoadOutcome>;
+  getRootCoins(coinIds: readonly string[]): Promise<Map<string, RootCoinRow>>;
+  /** The spent-set rows of these coins (input coin id -> the first spend seen of it). */
+  getSpends(inputCoinIds: readonly string[]): Promise<Map<string, SpentRow>>;
+  /** Hash and counterfeit flag of the recorded spend of each coin (the fast path of re-uploads). */
+  getSpendHashes(inputCoinIds: readonly string[]): Promise<Map<string, { hash: string; counterfeit: boolean }>>;
+  /**
+   * Walks each path through the spent set in one transaction: a new spend is
+   * recorded, the same spend is known, a different spend of a recorded coin
+   * opens (or finds) the fraud case, revokes the culprit and recovers from it
+   * per `policy`, atomically with the check.
+   */
+  recordSpends(input: RecordSpendsInput): Promise<RecordSpendsOutcome>;
+  /** A deposit spend checked against the spent set, recorded, and its ledger group applied, in one transaction. */
+  recordDeposit(input: DepositInput): Promise<DepositOutcome>;
+  getFraudCase(caseId: string): Promise<FraudCaseRow | null>;
+  /** Newest first; filters: cases whose culprit or reporter is `deviceId` or whose payees include `publicKey`; cases on `coinIds`. */
+  listFraudCases(filter?: {
+    deviceId?: string;
+    publicKey?: string;
+    coinIds?: string[];
+    limit?: number;
+  }): Promise<FraudCaseRow[]>;
+  /** The coins a recorded (or losing) spend produced. */
+  spendOutputs(spendHash: string): Promise<OutputCoin[]>;
+  getDepositOfCoin(coinId: string): Promise<DepositRow | null>;
+  offlineAuditFacts(): Promise<OfflineAuditFacts>;
 }

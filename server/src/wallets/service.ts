@@ -149,6 +149,28 @@ export async function openWallet(ctx: Ctx, registration: WalletRegistration) {
   };
 }
 
+/** The smallest amount an operator draws from the issuer at a time (¥10M). */
+const REFILL_FEN = 1_000_000_000;
+const pendingRefills = new WeakMap<Ctx, Map<string, Promise<void>>>();
+
+/**
+ * Tops up an operator's vault from the issuer against its reserves. Callers
+ * that find the vault short at the same time share one refill instead of
+ * each drawing their own.
+ */
+async function refillVault(ctx: Ctx, operatorId: string, atLeast: number): Promise<void> {
+  let byOperator = pendingRefills.get(ctx);
+  if (!byOperator) pendingRefills.set(ctx, (byOperator = new Map()));
+  const pending = byOperator.get(operatorId);
+  if (pending) return pending;
+  const refill = (async () => {
+    const amount = Math.max(atLeast, REFILL_FEN);
+    throwIfRejected(await ctx.store.applyTransfers(issueToOperator(operatorId, amount, randomId('refill'))));
+  })().finally(() => byOperator.delete(operatorId));
+  byOperator.set(operatorId, refill);
+  return refill;
+}
+
 /** Bank deposit -> e-CNY. The operator draws more e-CNY from the issuer when its vault runs short. */
 export async function topUp(ctx: Ctx, wallet: WalletRow, requestId: string, amount: number) {
   const op = wallet.operatorId;
@@ -172,8 +194,7 @@ export async function topUp(ctx: Ctx, wallet: WalletRow, requestId: string, amou
   ];
   let outcome = await ctx.store.applyTransfers(group);
   if (!outcome.ok && outcome.code === 'INSUFFICIENT_FUNDS' && outcome.index === 1) {
-    const refill = Math.max(amount, 1_000_000_000);
-    throwIfRejected(await ctx.store.applyTransfers(issueToOperator(op, refill, `refill:${id}`)));
+    await refillVault(ctx, op, amount);
     outcome = await ctx.store.applyTransfers(group);
   }
   throwIfRejected(outcome);

@@ -8,6 +8,7 @@ import { randomId } from '../crypto/bytes';
 import type { Signer } from '../crypto/keys';
 import { encodeKey } from '../crypto/keys';
 import { signObject } from '../crypto/signed';
+import type { z } from 'zod';
 import { EcnyError } from '../errors/index';
 import type { Tier } from '../money/tiers';
 import {
@@ -22,6 +23,7 @@ import {
   type TransferResponse,
   type WalletView,
 } from '../schemas/api';
+import type { CreateCampaignRequestSchema, CreateLuckyMoneyRequestSchema } from '../red-envelopes/schemas';
 import { signRequest } from '../transfer/request-auth';
 import { type OnlineTransfer, signTransfer } from '../transfer/transfer';
 
@@ -241,6 +243,127 @@ export class EcnyClient {
       auth: 'device',
     });
   }
+
+  // Red envelopes: campaigns (PROTOCOL.md section 9) and group lucky money
+
+  createCampaign(body: CreateCampaignInput): Promise<{ campaign: CampaignView }> {
+    return this.request('POST', '/campaigns', { body, auth: 'admin' });
+  }
+
+  campaigns(): Promise<{ campaigns: CampaignView[] }> {
+    return this.request('GET', '/campaigns');
+  }
+
+  campaign(campaignId: string): Promise<{ campaign: CampaignView }> {
+    return this.request('GET', `/campaigns/${campaignId}`);
+  }
+
+  registerForCampaign(
+    campaignId: string,
+    options: { offlineTrial?: boolean } = {},
+  ): Promise<{ registration: CampaignRegistration }> {
+    return this.request('POST', `/campaigns/${campaignId}/register`, { body: options, auth: 'device' });
+  }
+
+  campaignRegistrations(
+    campaignId: string,
+    options: { after?: string; limit?: number } = {},
+  ): Promise<CampaignRegistrationPage> {
+    return this.request('GET', `/campaigns/${campaignId}/registrations`, { query: options });
+  }
+
+  /** Every registered wallet id, page by page, in canonical order. */
+  async allCampaignRegistrations(campaignId: string, pageSize = 50_000): Promise<string[]> {
+    const ids: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.campaignRegistrations(campaignId, { limit: pageSize, ...(after ? { after } : {}) });
+      ids.push(...page.walletIds);
+      if (!page.next) return ids;
+      after = page.next;
+    }
+  }
+
+  drawCampaign(campaignId: string, options: { credit?: boolean } = {}): Promise<CampaignDrawResponse> {
+    return this.request('POST', `/campaigns/${campaignId}/draw`, { body: options, auth: 'admin' });
+  }
+
+  campaignDraw(campaignId: string): Promise<CampaignDraw> {
+    return this.request('GET', `/campaigns/${campaignId}/draw`);
+  }
+
+  verifyCampaign(campaignId: string): Promise<CampaignVerification> {
+    return this.request('GET', `/campaigns/${campaignId}/verify`);
+  }
+
+  /** The winner opens the envelope: the prize becomes a restricted balance. */
+  claimCampaignPrize(campaignId: string): Promise<CampaignClaimResponse> {
+    return this.request('POST', `/campaigns/${campaignId}/claim`, { body: {}, auth: 'device' });
+  }
+
+  campaignStats(campaignId: string): Promise<CampaignStats> {
+    return this.request('GET', `/campaigns/${campaignId}/stats`);
+  }
+
+  reclaimCampaign(campaignId: string): Promise<CampaignReclaimResponse> {
+    return this.request('POST', `/campaigns/${campaignId}/reclaim`, { auth: 'admin' });
+  }
+
+  /** Signs a transfer and settles it spending restricted campaign money first. */
+  payWithRestricted(
+    from: string,
+    to: string,
+    amount: number,
+    options: { memo?: string; transferId?: string; restrictedOnly?: boolean } = {},
+  ): Promise<CampaignPaymentResponse & { transfer: OnlineTransfer }> {
+    if (!this.device) throw new EcnyError('NO_DEVICE', 'paying needs a device identity');
+    const transfer = signTransfer(
+      {
+        transferId: options.transferId ?? randomId('tx'),
+        from,
+        to,
+        amount,
+        ...(options.memo ? { memo: options.memo } : {}),
+        deviceId: this.device.deviceId,
+        createdAt: Date.now(),
+      },
+      this.device.signer,
+    );
+    return this.submitRestrictedPayment(transfer, options.restrictedOnly).then((r) => ({ ...r, transfer }));
+  }
+
+  submitRestrictedPayment(transfer: OnlineTransfer, restrictedOnly?: boolean): Promise<CampaignPaymentResponse> {
+    return this.request('POST', '/campaigns/pay', {
+      body: { transfer, ...(restrictedOnly ? { restrictedOnly } : {}) },
+    });
+  }
+
+  /** Redemption to the bank that refuses restricted money (RESTRICTED_NOT_REDEEMABLE). */
+  redeemOwnMoney(amount: number, requestId = randomId('rd')): Promise<{ wallet: WalletView }> {
+    return this.request('POST', '/campaigns/redeem', { body: { requestId, amount }, auth: 'device' });
+  }
+
+  restrictedBalances(walletId: string): Promise<{ walletId: string; balances: RestrictedBalanceView[] }> {
+    return this.request('GET', `/wallets/${walletId}/restricted`, { auth: 'device' });
+  }
+
+  createLuckyMoney(body: CreateLuckyMoneyInput): Promise<{ envelope: LuckyEnvelopeView }> {
+    return this.request('POST', '/lucky', { body, auth: 'device' });
+  }
+
+  luckyMoney(envelopeId: string): Promise<{ envelope: LuckyEnvelopeView }> {
+    return this.request('GET', `/lucky/${envelopeId}`);
+  }
+
+  grabLuckyMoney(envelopeId: string): Promise<LuckyGrabResponse> {
+    return this.request('POST', `/lucky/${envelopeId}/grab`, { body: {}, auth: 'device' });
+  }
+
+  refundLuckyMoney(
+    envelopeId: string,
+  ): Promise<{ envelope: LuckyEnvelopeView; refunded: number; duplicate: boolean }> {
+    return this.request('POST', `/lucky/${envelopeId}/refund`, { auth: 'admin' });
+  }
 }
 
 /** A dynamic QR's bill as the server reports it. */
@@ -285,5 +408,173 @@ export interface ChargeResponse {
     settledAt: number;
   };
   /** The merchant's balance after the charge. */
+  balance: number;
+}
+
+// Red envelopes: bodies and answers of the campaign and lucky-money calls.
+
+export type CreateCampaignInput = z.input<typeof CreateCampaignRequestSchema> & {
+  /** Operator whose vault funds the budget (default: the first operator). */
+  operatorId?: string;
+  /** 'vault' (default) or 'issue' (newly issued against the operator's reserves). */
+  funding?: 'vault' | 'issue';
+};
+
+export type CreateLuckyMoneyInput = z.input<typeof CreateLuckyMoneyRequestSchema>;
+
+export interface CampaignView {
+  campaignId: string;
+  name: string;
+  description?: string;
+  budget: number;
+  prizes: { amount: number; count: number }[];
+  prizeCount: number;
+  prizeTotal: number;
+  registrationOpensAt: number;
+  registrationClosesAt: number;
+  eligibility: { regions?: string[]; residentsOnly?: boolean };
+  /** Devices enforce it offline for restricted coins. */
+  merchantRule: { walletIds?: string[]; regions?: string[]; mccs?: string[] };
+  spendFrom: number;
+  spendUntil: number;
+  offlineTrialQuota: number;
+  commitment: string;
+  phase: 'upcoming' | 'registering' | 'closed' | 'drawn' | 'ended';
+  drawn: boolean;
+  drawnAt: number | null;
+  listDigest: string | null;
+  registrations: number;
+  offlineTrialPlaces: number;
+  fundedBy: string;
+  poolAccount: string;
+  poolBalance: number;
+  reclaimed: number;
+  createdAt: number;
+}
+
+export interface CampaignRegistration {
+  campaignId: string;
+  walletId: string;
+  offlineTrial: boolean;
+  registeredAt: number;
+}
+
+export interface CampaignRegistrationPage {
+  campaignId: string;
+  total: number;
+  walletIds: string[];
+  /** Pass as `after` for the next page; null on the last page. */
+  next: string | null;
+}
+
+export interface CampaignDraw {
+  campaignId: string;
+  commitment: string;
+  seed: string;
+  listDigest: string;
+  registrations: number;
+  unawarded: number;
+  prizes: { amount: number; count: number }[];
+  drawnAt: number;
+  winners: { walletId: string; amount: number; rank: number }[];
+}
+
+export interface CampaignDrawResponse extends CampaignDraw {
+  credited?: { credited: number; amount: number; refused: number };
+  timings: Record<string, number>;
+}
+
+export interface CampaignVerification {
+  campaignId: string;
+  ok: boolean;
+  mismatches: { code: string; rank?: number; expected?: string | number; actual?: string | number; message?: string }[];
+  mismatchCount: number;
+  registrations: number;
+  winners: number;
+  commitment: string;
+  listDigest: string;
+}
+
+export interface CampaignClaimResponse {
+  campaignId: string;
+  walletId: string;
+  rank: number;
+  amount: number;
+  duplicate: boolean;
+  restrictedBalance: number;
+  spendFrom: number;
+  spendUntil: number;
+  merchantRule: CampaignView['merchantRule'];
+}
+
+export interface CampaignStats {
+  campaignId: string;
+  name: string;
+  phase: CampaignView['phase'];
+  budget: number;
+  registrants: number;
+  offlineTrialPlaces: number;
+  winners: number;
+  awarded: number;
+  claimed: number;
+  claimedAmount: number;
+  payments: number;
+  spent: number;
+  merchantsReached: number;
+  reclaimed: number;
+  poolBalance: number;
+}
+
+export interface CampaignReclaimResponse {
+  campaignId: string;
+  reclaimedNow: number;
+  wallets: number;
+  reclaimed: number;
+  reclaimedAt: number | null;
+}
+
+export interface CampaignPaymentResponse extends TransferResponse {
+  fromRestricted: { campaignId: string; amount: number }[];
+  fromOwn: number;
+  restricted: { campaignId: string; amount: number }[];
+}
+
+export interface RestrictedBalanceView {
+  campaignId: string;
+  name: string;
+  account: string;
+  amount: number;
+  spendableFrom?: number;
+  expiresAt: number;
+  merchantRule: CampaignView['merchantRule'];
+}
+
+export interface LuckyEnvelopeView {
+  envelopeId: string;
+  from: string;
+  groupId: string;
+  total: number;
+  shares: number;
+  mode: 'random' | 'equal';
+  memo: string | null;
+  remaining: number;
+  sharesLeft: number;
+  status: 'open' | 'empty' | 'refunded' | 'expired';
+  createdAt: number;
+  expiresAt: number;
+  refunded: number;
+  refundedAt: number | null;
+  poolAccount: string;
+  grabs?: { walletId: string; share: number; amount: number; at: number }[];
+  best?: string | null;
+}
+
+export interface LuckyGrabResponse {
+  envelopeId: string;
+  amount: number;
+  share: number;
+  sharesLeft: number;
+  remaining: number;
+  /** The grabber's balance after the grab. */
   balance: number;
 }

@@ -16,8 +16,10 @@ export interface ReceivedPayment {
 export function useReceivedPayments(session: PhoneSession, limit = 8): ReceivedPayment[] {
   const [received, setReceived] = useState<ReceivedPayment[]>([]);
   const notice = session.notice;
+  // A notice already on screen when the view opened arrived before it: not "received now".
+  const [openedAfter] = useState(() => notice?.id ?? 0);
   useEffect(() => {
-    if (notice?.kind !== 'received') return;
+    if (notice?.kind !== 'received' || notice.id <= openedAfter) return;
     setReceived((list) =>
       list.some((r) => r.id === notice.id)
         ? list
@@ -26,6 +28,6 @@ export function useReceivedPayments(session: PhoneSession, limit = 8): ReceivedP
             ...list,
           ].slice(0, limit),
     );
-  }, [notice, limit]);
+  }, [notice, limit, openedAfter]);
   return received;
 }

@@ -8,7 +8,10 @@ import jsQR from 'jsqr';
 
 /** The text of the QR code in the picture; throws QR_NOT_FOUND when there is none. */
 export function decodeQrPixels(image: ImageData): string {
-  const found = jsQR(image.data, image.width, image.height, { inversionAttempts: 'attemptBoth' });
+  // Dark on light first (nearly every code); light-on-dark screens only when that finds nothing.
+  const found =
+    jsQR(image.data, image.width, image.height, { inversionAttempts: 'dontInvert' }) ??
+    jsQR(image.data, image.width, image.height, { inversionAttempts: 'onlyInvert' });
   if (!found?.data) {
     throw new EcnyError('QR_NOT_FOUND', 'no QR code found in the picture; hold it steady and scan again');
   }

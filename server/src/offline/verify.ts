@@ -1,0 +1,191 @@
+/**
+ * Path verification on the server, built for throughput: the same checks as
+ * wallet-core's verifyPath (server flavour: expiry of the coin at upload
+ * time and revocation are not held against a path, only spend times), with
+ * the Ed25519 verifications run in parallel on the thread pool and cached
+ * (a device or operator certificate is verified once, an Issue the issuer
+ * recorded is not re-verified, a spend already in the spent set is skipped).
+ * Whenever anything fails, wallet-core's verifyPath runs on the coin to give
+ * the exact code and link, so both always agree on what is wrong.
+ */
+import {
+  bodyOf,
+  type Coin,
+  canonicalJson,
+  DEVICE_CERT_TYPE,
+  type DeviceCert,
+  EcnyError,
+  isEcnyError,
+  OPERATOR_CERT_TYPE,
+  type OperatorCert,
+  objectHash,
+  verifyPath,
+} from '@ecny-sim/wallet-core';
+import type { Ctx } from '../context';
+import type { RootCoinRow } from '../store/offline-rows';
+import { fastOutputCoinId, fastSpendDigest } from './hashing';
+
+export interface LinkFacts {
+  inputCoinId: string;
+  spendHash: string;
+  /** Amount of the coin the link consumed. */
+  amount: number;
+  /** Ids of the spend's outputs, in order. */
+  outputIds: string[];
+}
+
+export interface PathFacts {
+  coinId: string;
+  amount: number;
+  owner: string;
+  links: LinkFacts[];
+}
+
+export type PathCheck = { ok: true; facts: PathFacts } | { ok: false; error: EcnyError };
+
+const MAX_CACHE = 200_000;
+
+/** Signature results shared by concurrent checks (promise per (sig, message, key)). */
+class SignatureCache {
+  readonly #results = new Map<string, Promise<boolean>>();
+
+  verify(ctx: Ctx, sig: string, message: Uint8Array, key: string): Promise<boolean> {
+    const id = `${sig}.${key}.${Buffer.from(message).toString('base64url')}`;
+    let result = this.#results.get(id);
+    if (!result) {
+      if (this.#results.size >= MAX_CACHE) this.#results.clear();
+      result = ctx.verifier.verifyAsync(Buffer.from(sig, 'base64url'), message, Buffer.from(key, 'base64url'));
+      this.#results.set(id, result);
+    }
+    return result;
+  }
+}
+
+/** Device certificates already checked against their operator, by signature. */
+class CertCache {
+  readonly #certs = new Map<string, { text: string; ok: Promise<boolean> }>();
+
+  check(ctx: Ctx, sigs: SignatureCache, cert: DeviceCert, operator: OperatorCert): Promise<boolean> {
+    const text = JSON.stringify(cert);
+    const known = this.#certs.get(cert.sig);
+    if (known && known.text === text) return known.ok;
+    if (this.#certs.size >= MAX_CACHE) this.#certs.clear();
+    const operatorOk = sigs.verify(
+      ctx,
+      operator.sig,
+      objectHash(OPERATOR_CERT_TYPE, bodyOf(operator)),
+      ctx.world.issuerPublicKey,
+    );
+    const deviceOk = sigs.verify(ctx, cert.sig, objectHash(DEVICE_CERT_TYPE, bodyOf(cert)), operator.publicKey);
+    const ok = Promise.all([operatorOk, deviceOk]).then(([a, b]) => a && b);
+    this.#certs.set(cert.sig, { text, ok });
+    return ok;
+  }
+}
+
+const caches = new WeakMap<Ctx, { sigs: SignatureCache; certs: CertCache }>();
+
+function cachesOf(ctx: Ctx) {
+  let c = caches.get(ctx);
+  if (!c) {
+    c = { sigs: new SignatureCache(), certs: new CertCache() };
+    caches.set(ctx, c);
+  }
+  return c;
+}
+
+function operatorCert(ctx: Ctx, operatorId: string): OperatorCert | undefined {
+  const certs = ctx.world.trust.operatorCerts;
+  return certs instanceof Map ? certs.get(operatorId) : (certs as Record<string, OperatorCert>)[operatorId];
+}
+
+/** The coded error wallet-core's verifyPath gives for this coin (or a generic one if it passes). */
+export function explainFailure(ctx: Ctx, coin: Coin, isKnownSpend: (hash: string) => boolean): EcnyError {
+  try {
+    verifyPath(coin, {
+      trust: ctx.world.trust,
+      verifier: ctx.verifier,
+      now: ctx.now(),
+      allowExpired: true,
+      isKnownSpend,
+    });
+  } catch (e) {
+    if (isEcnyError(e)) return e;
+    return new EcnyError('PATH_INVALID', String(e), { link: 0 });
+  }
+  return new EcnyError('PATH_INVALID', 'the path does not verify', { link: 0 });
+}
+
+/**
+ * Checks a coin whose root the issuer recorded (`root`). Spends whose hash
+ * `isKnownSpend` reports were verified when they were recorded and are not
+ * verified again.
+ */
+export async function checkPath(
+  ctx: Ctx,
+  coin: Coin,
+  root: RootCoinRow,
+  isKnownSpend: (hash: string) => boolean,
+): Promise<PathCheck> {
+  const fail = (): PathCheck => ({ ok: false, error: explainFailure(ctx, coin, isKnownSpend) });
+  const { sigs, certs } = cachesOf(ctx);
+  const issue = coin.issue;
+  // The Issue must be the one the issuer recorded, byte for byte: its signature is then the issuer's.
+  let issueText: string;
+  try {
+    issueText = canonicalJson(issue);
+  } catch {
+    return fail();
+  }
+  if (issueText !== root.issueJson) return fail();
+  const pending: Promise<boolean>[] = [];
+  const links: LinkFacts[] = [];
+  let id = issue.coinId;
+  let amount = issue.amount;
+  let owner = issue.owner;
+  for (let index = 0; index < coin.links.length; index++) {
+    const link = coin.links[index]!;
+    const spend = link.spend;
+    const i = index + 1;
+    if (
+      link.output >= spend.outputs.length ||
+      i > issue.maxHops ||
+      spend.inputCoinId !== id ||
+      link.signer.publicKey !== owner
+    ) {
+      return fail();
+    }
+    const digest = fastSpendDigest(spend);
+    const hash = digest.toString('base64url');
+    if (!isKnownSpend(hash)) {
+      const t = spend.time;
+      const signer = link.signer;
+      const operator = operatorCert(ctx, signer.operatorId);
+      if (!operator) return fail();
+      if (t < operator.validFrom || t > operator.validUntil || t < signer.validFrom || t > signer.validUntil) {
+        return fail();
+      }
+      pending.push(certs.check(ctx, sigs, signer, operator));
+      pending.push(sigs.verify(ctx, spend.sig, digest, owner));
+    }
+    let total = 0;
+    for (const o of spend.outputs) total += o.amount;
+    if (total !== amount || spend.time > issue.expiresAt) return fail();
+    const outputIds = spend.outputs.map((_, k) => fastOutputCoinId(digest, k));
+    links.push({ inputCoinId: id, spendHash: hash, amount, outputIds });
+    const next = spend.outputs[link.output]!;
+    id = outputIds[link.output]!;
+    amount = next.amount;
+    owner = next.owner;
+  }
+  if (pending.length) {
+    const results = await Promise.all(pending);
+    if (!results.every(Boolean)) return fail();
+  }
+  return { ok: true, facts: { coinId: id, amount, owner, links } };
+}
+
+/** Verifies one signature (a deposit spend) on the thread pool, cached like the rest. */
+export function verifySignature(ctx: Ctx, sig: string, message: Uint8Array, key: string): Promise<boolean> {
+  return cachesOf(ctx).sigs.verify(ctx, sig, message, key);
+}
