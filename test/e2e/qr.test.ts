@@ -154,6 +154,14 @@ describe('QR payments between phones on the demo page, decoded from pixels', () 
     const seconds = Number(await customer.getByTestId('paycode-countdown').getAttribute('data-seconds'));
     expect(seconds).toBeGreaterThan(0);
     expect(seconds).toBeLessThanOrEqual(40);
+    const firstCodeId = await customer.getByTestId('paycode-id').textContent();
+    await customer.getByTestId('paycode-refresh').click();
+    await waitForValue(
+      async () => (await customer.getByTestId('paycode-id').textContent()) !== firstCodeId,
+      true,
+      { what: 'a re-signed payment code' },
+    );
+    await customer.locator('[data-testid="paycode-qr"][data-ready="true"]').waitFor();
     const usedCodeId = await customer.getByTestId('paycode-id').textContent();
 
     await shop.getByTestId('home-charge').click();
@@ -208,6 +216,19 @@ describe('QR payments between phones on the demo page, decoded from pixels', () 
     expect(await customer.getByTestId('scan-receipt-verified').isVisible()).toBe(true);
     await waitForValue(() => goHome(customer), customerBefore - 150, { what: "phone 1's balance" });
 
+    // The static code on phone 3's screen reads the same as the uploaded one.
+    const shop = page.getByTestId('phone-3');
+    await goHome(shop);
+    await shop.getByTestId('home-receive').click();
+    await shop.getByTestId('receive-mode-static').click();
+    await shop.locator('[data-testid="merchant-qr"][data-ready="true"]').waitFor();
+    await customer.getByTestId('tab-scan').click();
+    await customer.getByTestId('scan-phone-3').click();
+    await customer.getByTestId('scan-merchant').waitFor();
+    expect(await customer.getByTestId('scan-kind').textContent()).toBe('static');
+    expect(await customer.getByTestId('scan-wallet').textContent()).toBe(merchant.walletId);
+    expect(await customer.getByTestId('scan-pay-amount').isVisible()).toBe(true);
+
     // A Thai PromptPay-style code: valid EMVCo, but no e-CNY account and another currency.
     const foreign = withCrc(
       encodeTlv('00', '01') +
@@ -226,8 +247,9 @@ describe('QR payments between phones on the demo page, decoded from pixels', () 
       mimeType: 'image/png',
       buffer: await QRCode.toBuffer(foreign, { type: 'png', margin: 4, scale: 6 }),
     });
-    await customer.getByTestId('scan-merchant').waitFor();
-    expect(await customer.getByTestId('scan-merchant').textContent()).toBe('Bangkok Noodles');
+    await waitForValue(() => customer.getByTestId('scan-merchant').textContent(), 'Bangkok Noodles', {
+      what: 'the foreign merchant',
+    });
     expect(await customer.getByTestId('scan-amount').textContent()).toBe('120.00 THB');
     expect(await customer.getByTestId('scan-fields').textContent()).toContain('A000000677010111');
     expect(await customer.getByTestId('error-code').textContent()).toBe('QR_NOT_PAYABLE');

@@ -74,7 +74,7 @@ export function ScanSources({
               onClick={() => scanPhone(n)}
               data-testid={`scan-phone-${n}`}
             >
-              📷 {t('phone.label', { n })}
+              {t('phone.label', { n })}
             </button>
           ))}
         </div>

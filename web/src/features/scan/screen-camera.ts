@@ -34,6 +34,10 @@ export function photographPhoneScreen(phone: number): ImageData {
   if (!shown) {
     throw new EcnyError('SCREEN_NO_QR', `phone ${phone} is not showing a QR code; open its QR screen first`);
   }
+  if (shown.clientWidth === 0 || shown.clientHeight === 0) {
+    throw new EcnyError('SCREEN_NO_QR', `phone ${phone}'s QR code is not visible`);
+  }
+  // At the image's own resolution: a close-up shot of a sharp screen.
   const width = shown instanceof HTMLImageElement ? shown.naturalWidth : shown.width;
   const height = shown instanceof HTMLImageElement ? shown.naturalHeight : shown.height;
   const frame = document.createElement('canvas');

@@ -28,10 +28,10 @@ export interface PhoneTab {
 export const PHONE_TABS: readonly PhoneTab[] = [
   { id: 'home', label: 'tab.home', icon: '⌂', Screen: HomeScreen },
   { id: 'pay', label: 'tab.pay', icon: '¥', Screen: PayScreen },
-  { id: 'scan', label: 'tab.scan', icon: '⌗', Screen: ScanScreen },
+  { id: 'scan', label: 'tab.scan', icon: '◎', Screen: ScanScreen },
   { id: 'paycode', label: 'tab.paycode', icon: '▦', Screen: PayCodeScreen, inTabBar: false },
-  { id: 'receive', label: 'tab.receive', icon: '⊞', Screen: ReceiveScreen, inTabBar: false },
-  { id: 'charge', label: 'tab.charge', icon: '⎘', Screen: ChargeScreen, inTabBar: false },
+  { id: 'receive', label: 'tab.receive', icon: '▣', Screen: ReceiveScreen, inTabBar: false },
+  { id: 'charge', label: 'tab.charge', icon: '◈', Screen: ChargeScreen, inTabBar: false },
   { id: 'history', label: 'tab.history', icon: '≡', Screen: HistoryScreen },
   { id: 'settings', label: 'tab.settings', icon: '⚙', Screen: SettingsScreen },
 ];

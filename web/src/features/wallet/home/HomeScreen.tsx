@@ -22,7 +22,7 @@ export function HomeScreen() {
           onClick={() => navigate('scan')}
           data-testid="home-scan"
         >
-          <span className="home-action-icon">⌗</span>
+          <span className="home-action-icon">◎</span>
           {t('tab.scan')}
         </button>
         <button
@@ -42,7 +42,7 @@ export function HomeScreen() {
               onClick={() => navigate('receive')}
               data-testid="home-receive"
             >
-              <span className="home-action-icon">⊞</span>
+              <span className="home-action-icon">▣</span>
               {t('tab.receive')}
             </button>
             <button
@@ -51,7 +51,7 @@ export function HomeScreen() {
               onClick={() => navigate('charge')}
               data-testid="home-charge"
             >
-              <span className="home-action-icon">⎘</span>
+              <span className="home-action-icon">◈</span>
               {t('tab.charge')}
             </button>
           </>
