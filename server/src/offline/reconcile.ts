@@ -51,12 +51,7 @@ function issuerOutput(ctx: Ctx, spend: Spend): boolean {
 }
 
 /** The spent-set candidates of a verified path. */
-export function candidatesOf(
-  ctx: Ctx,
-  coin: Coin,
-  facts: PathFacts,
-  root: RootCoinRow,
-): SpendCandidate[] {
+export function candidatesOf(ctx: Ctx, coin: Coin, facts: PathFacts, root: RootCoinRow): SpendCandidate[] {
   return coin.links.map((link, index) => {
     const f = facts.links[index]!;
     const signer: DeviceCert = link.signer;
@@ -182,7 +177,10 @@ export async function reconcilePaths(
     paths: toRecord.map((i) => candidatesOf(ctx, coins[i]!, facts[i]!, roots[i]!)),
     uploader: options.uploader,
     at: ctx.now(),
-    policy: { revokeCulprit: options.policy.revokeCulprit, recoverFromCulprit: options.policy.recoverFromCulprit },
+    policy: {
+      revokeCulprit: options.policy.revokeCulprit,
+      recoverFromCulprit: options.policy.recoverFromCulprit,
+    },
   });
   toRecord.forEach((i, k) => {
     const links = outcome.paths[k]!;

@@ -54,7 +54,11 @@ class SignatureCache {
     let result = this.#results.get(id);
     if (!result) {
       if (this.#results.size >= MAX_CACHE) this.#results.clear();
-      result = ctx.verifier.verifyAsync(Buffer.from(sig, 'base64url'), message, Buffer.from(key, 'base64url'));
+      result = ctx.verifier.verifyAsync(
+        Buffer.from(sig, 'base64url'),
+        message,
+        Buffer.from(key, 'base64url'),
+      );
       this.#results.set(id, result);
     }
     return result;
@@ -76,7 +80,12 @@ class CertCache {
       objectHash(OPERATOR_CERT_TYPE, bodyOf(operator)),
       ctx.world.issuerPublicKey,
     );
-    const deviceOk = sigs.verify(ctx, cert.sig, objectHash(DEVICE_CERT_TYPE, bodyOf(cert)), operator.publicKey);
+    const deviceOk = sigs.verify(
+      ctx,
+      cert.sig,
+      objectHash(DEVICE_CERT_TYPE, bodyOf(cert)),
+      operator.publicKey,
+    );
     const ok = Promise.all([operatorOk, deviceOk]).then(([a, b]) => a && b);
     this.#certs.set(cert.sig, { text, ok });
     return ok;
@@ -162,7 +171,12 @@ export async function checkPath(
       const signer = link.signer;
       const operator = operatorCert(ctx, signer.operatorId);
       if (!operator) return fail();
-      if (t < operator.validFrom || t > operator.validUntil || t < signer.validFrom || t > signer.validUntil) {
+      if (
+        t < operator.validFrom ||
+        t > operator.validUntil ||
+        t < signer.validFrom ||
+        t > signer.validUntil
+      ) {
         return fail();
       }
       pending.push(certs.check(ctx, sigs, signer, operator));

@@ -4,13 +4,20 @@
  * are signed by the device; admin calls carry the operator token.
  */
 
+import type { z } from 'zod';
+import type { DeviceCert } from '../certs/certs';
+import { type Coin, coinId } from '../coins/coin';
+import type { DoubleSpendProof } from '../coins/double-spend';
+import type { Issue } from '../coins/issue';
+import type { OutboxItem } from '../coins/outbox';
+import { type Spend, spendHash } from '../coins/spend';
 import { randomId } from '../crypto/bytes';
 import type { Signer } from '../crypto/keys';
 import { encodeKey } from '../crypto/keys';
 import { signObject } from '../crypto/signed';
-import type { z } from 'zod';
 import { EcnyError } from '../errors/index';
 import type { Tier } from '../money/tiers';
+import type { CreateCampaignRequestSchema, CreateLuckyMoneyRequestSchema } from '../red-envelopes/schemas';
 import {
   type AuditReport,
   type BatchTransferItem,
@@ -23,7 +30,7 @@ import {
   type TransferResponse,
   type WalletView,
 } from '../schemas/api';
-import type { CreateCampaignRequestSchema, CreateLuckyMoneyRequestSchema } from '../red-envelopes/schemas';
+import type { OfflineWallet } from '../touch/offline-wallet';
 import { signRequest } from '../transfer/request-auth';
 import { type OnlineTransfer, signTransfer } from '../transfer/transfer';
 
@@ -277,7 +284,10 @@ export class EcnyClient {
     const ids: string[] = [];
     let after: string | undefined;
     for (;;) {
-      const page = await this.campaignRegistrations(campaignId, { limit: pageSize, ...(after ? { after } : {}) });
+      const page = await this.campaignRegistrations(campaignId, {
+        limit: pageSize,
+        ...(after ? { after } : {}),
+      });
       ids.push(...page.walletIds);
       if (!page.next) return ids;
       after = page.next;
@@ -332,7 +342,10 @@ export class EcnyClient {
     return this.submitRestrictedPayment(transfer, options.restrictedOnly).then((r) => ({ ...r, transfer }));
   }
 
-  submitRestrictedPayment(transfer: OnlineTransfer, restrictedOnly?: boolean): Promise<CampaignPaymentResponse> {
+  submitRestrictedPayment(
+    transfer: OnlineTransfer,
+    restrictedOnly?: boolean,
+  ): Promise<CampaignPaymentResponse> {
     return this.request('POST', '/campaigns/pay', {
       body: { transfer, ...(restrictedOnly ? { restrictedOnly } : {}) },
     });
@@ -363,6 +376,85 @@ export class EcnyClient {
     envelopeId: string,
   ): Promise<{ envelope: LuckyEnvelopeView; refunded: number; duplicate: boolean }> {
     return this.request('POST', `/lucky/${envelopeId}/refund`, { auth: 'admin' });
+  }
+
+  // Offline money: load coins onto a device, sync its outbox, deposit coins, fraud cases.
+
+  /** Loads `amount` fen of the wallet's online balance onto this device as issuer-signed root coins (idempotent by requestId). */
+  loadToDevice(
+    walletId: string,
+    amount: number,
+    options: { requestId?: string; denominations?: number[] } = {},
+  ): Promise<LoadToDeviceResponse> {
+    return this.request('POST', `/wallets/${walletId}/load`, {
+      body: {
+        requestId: options.requestId ?? randomId('ld'),
+        amount,
+        ...(options.denominations ? { denominations: options.denominations } : {}),
+      },
+      auth: 'device',
+    });
+  }
+
+  /** Uploads a device's outbox items; the answer can be passed to OfflineWallet.applySync. */
+  sync(deviceId: string, items: readonly OutboxItem[]): Promise<SyncResponse> {
+    return this.request('POST', `/devices/${deviceId}/sync`, { body: { items }, auth: 'device' });
+  }
+
+  /** Sends signed deposit spends (see depositFromWallet). Idempotent: resend the same body after a failure. */
+  deposit(deviceId: string, body: DepositBody): Promise<DepositResponse> {
+    return this.request('POST', `/devices/${deviceId}/deposit`, { body, auth: 'device' });
+  }
+
+  /**
+   * Deposits coins of an offline wallet (all its unspent coins by default):
+   * its secure element signs a spend of each whole coin to the issuer, the
+   * body is kept in the wallet (meta `deposit:<requestId>`) and the coins
+   * marked spent before it is sent.
+   */
+  async depositFromWallet(
+    wallet: OfflineWallet,
+    options: { issuerPublicKey: string; coinIds?: string[]; requestId?: string },
+  ): Promise<DepositResponse & { body: DepositBody }> {
+    if (!this.device) throw new EcnyError('NO_DEVICE', 'depositing needs a device identity');
+    const requestId = options.requestId ?? randomId('dp');
+    const stored = (await wallet.unspentCoins()).filter(
+      (c) => !options.coinIds || options.coinIds.includes(c.coinId),
+    );
+    if (stored.length === 0) throw new EcnyError('NOTHING_TO_DEPOSIT', 'no unspent coins to deposit');
+    const spends = wallet.se.signPayment({
+      requestId,
+      payee: { walletId: 'issuer', deviceId: 'issuer', publicKey: options.issuerPublicKey },
+      parts: stored.map((c) => ({ coin: c.coin, pay: c.amount })),
+      time: wallet.clock(),
+      deposit: true,
+    });
+    const body: DepositBody = {
+      requestId,
+      spends: stored.map((c, i) => ({ coin: c.coin, spend: spends[i]! })),
+    };
+    await wallet.store.setMeta(`deposit:${requestId}`, body);
+    await wallet.store.recordSeenSpends(
+      body.spends.map(({ coin, spend }) => [coinId(coin), spendHash(spend)] as const),
+    );
+    await wallet.store.markSpent(
+      stored.map((c) => c.coinId),
+      requestId,
+    );
+    const response = await this.deposit(this.device.deviceId, body);
+    return { ...response, body };
+  }
+
+  fraudCases(limit = 100): Promise<{ cases: FraudCaseSummary[] }> {
+    return this.request('GET', '/fraud-cases', { query: { limit } });
+  }
+
+  fraudCase(caseId: string): Promise<{ case: FraudCaseDetail }> {
+    return this.request('GET', `/fraud-cases/${encodeURIComponent(caseId)}`);
+  }
+
+  revocations(): Promise<{ revokedDevices: string[]; time: number }> {
+    return this.request('GET', '/revocations');
   }
 }
 
@@ -487,7 +579,13 @@ export interface CampaignDrawResponse extends CampaignDraw {
 export interface CampaignVerification {
   campaignId: string;
   ok: boolean;
-  mismatches: { code: string; rank?: number; expected?: string | number; actual?: string | number; message?: string }[];
+  mismatches: {
+    code: string;
+    rank?: number;
+    expected?: string | number;
+    actual?: string | number;
+    message?: string;
+  }[];
   mismatchCount: number;
   registrations: number;
   winners: number;
@@ -577,4 +675,76 @@ export interface LuckyGrabResponse {
   remaining: number;
   /** The grabber's balance after the grab. */
   balance: number;
+}
+
+export interface LoadToDeviceResponse {
+  requestId: string;
+  amount: number;
+  /** Root coins owned by the device key: pass them to OfflineWallet.load. */
+  coins: Issue[];
+  duplicate: boolean;
+  wallet: WalletView;
+}
+
+export type SyncVerdict =
+  | { id: string; status: 'accepted' | 'already_known' }
+  | { id: string; status: 'double_spend'; caseIds: string[] }
+  | { id: string; status: 'invalid'; code: string; message: string; link: number; spend: number };
+
+export interface FraudCaseSummary {
+  caseId: string;
+  coinId: string;
+  rootCoinId: string;
+  operatorId: string;
+  amount: number;
+  culprit: { deviceId: string; walletId: string };
+  firstHash: string;
+  secondHash: string;
+  reportedBy: string;
+  recovered: number;
+  recoveryTransferId: string | null;
+  detectedAt: number;
+}
+
+export interface FraudCaseDetail extends FraudCaseSummary {
+  /** Checkable by anyone with the issuer key: verifyDoubleSpendProof. */
+  proof: DoubleSpendProof;
+  losingBranch: {
+    coinId: string;
+    owner: string;
+    amount: number;
+    deviceId: string | null;
+    walletId: string | null;
+    status: 'held' | 'deposited';
+  }[];
+}
+
+export interface SyncResponse {
+  time: number;
+  verdicts: SyncVerdict[];
+  acknowledged: string[];
+  fraudCases: FraudCaseSummary[];
+  revokedDevices: string[];
+  cert: DeviceCert;
+}
+
+export interface DepositBody {
+  requestId: string;
+  spends: { coin: Coin; spend: Spend }[];
+}
+
+export type DepositResult =
+  | {
+      coinId: string;
+      status: 'deposited' | 'compensated';
+      amount: number;
+      transferId: string;
+      duplicate: boolean;
+    }
+  | { coinId: string; status: 'refused'; code: string; message: string; caseId?: string; link?: number };
+
+export interface DepositResponse {
+  requestId: string;
+  results: DepositResult[];
+  wallet: WalletView;
 }

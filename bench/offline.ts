@@ -1,0 +1,232 @@
+/**
+ * Offline money: path verification per hop vs raw Ed25519 verification (same
+ * run), reconciliation throughput over a 100,000-spend batch (fresh spends
+ * and already-known re-uploads), and bundle sizes for 1-8 hops.
+ * Runs alone: `npx tsx bench/offline.ts`.
+ */
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { createContext, defaultConfig, NodeSigner } from '@ecny-sim/server';
+import { reconcilePaths } from '@ecny-sim/server/offline/reconcile';
+import { loadToDevice } from '@ecny-sim/server/offline/service';
+import {
+  type Coin,
+  canonicalJson,
+  coinAmount,
+  coinId,
+  type DeviceCert,
+  encodeBundle,
+  extendCoin,
+  issueDeviceCert,
+  OfflineSandbox,
+  objectHash,
+  randomBytes,
+  signSpend,
+  TIER_SPECS,
+  verifyPath,
+} from '@ecny-sim/wallet-core';
+import { opsPerSecond, printRows, type Row } from './common';
+
+const DEVICES = 16;
+const HOPS = 4;
+const SPENDS = 100_000;
+const BATCH_PATHS = 1_000;
+
+export async function benchOffline(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const ctx = await createContext(defaultConfig());
+  const verifier = ctx.verifier;
+
+  // raw Ed25519 verification, same run
+  const rawSigner = new NodeSigner(new Uint8Array(32).fill(9));
+  const message = objectHash('spend', { bench: true });
+  const sig = rawSigner.sign(message);
+  const rawSync = opsPerSecond(() => verifier.verify(sig, message, rawSigner.publicKey));
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 20_000 }, () => verifier.verifyAsync(sig, message, rawSigner.publicKey)),
+  );
+  const rawAsync = 20_000_000 / (performance.now() - t0);
+  rows.push({
+    bench: 'offline',
+    name: 'raw Ed25519 verify, node:crypto, 1 thread',
+    value: rawSync,
+    unit: 'ops/s',
+  });
+  rows.push({
+    bench: 'offline',
+    name: 'raw Ed25519 verifyAsync, thread pool',
+    value: rawAsync,
+    unit: 'ops/s',
+    extra: { cores: availableParallelism() },
+  });
+
+  // stateless path verification per hop (wallet-core verifyPath, node verifier): 2 signatures + 1 issue per path
+  const sandbox = new OfflineSandbox();
+  for (const hops of [1, 4, 8]) {
+    const b = sandbox.hopBundle(hops);
+    const entry = b.spends[0]!;
+    const coin = extendCoin(entry.coin, entry.spend, 0, b.payer);
+    const perPath = opsPerSecond(
+      () => verifyPath(coin, { trust: sandbox.trust, verifier, now: sandbox.now }),
+      400,
+    );
+    rows.push({
+      bench: 'offline',
+      name: `verifyPath ${hops} hop(s), per hop`,
+      value: perPath * hops,
+      unit: 'hops/s',
+      extra: { 'x raw verify': (perPath * hops) / rawSync, 'µs/hop': 1e6 / (perPath * hops) },
+    });
+  }
+
+  // a world: devices with certificates from the server's operator, root coins loaded through the service
+  const operator = ctx.world.operators.get('op_icbc')!;
+  const now = ctx.now();
+  const devices: { signer: NodeSigner; cert: DeviceCert; walletId: string }[] = [];
+  for (let i = 0; i < DEVICES; i++) {
+    const signer = new NodeSigner(randomBytes(32));
+    const publicKey = Buffer.from(signer.publicKey).toString('base64url');
+    const walletId = `w_bench${i}`;
+    const deviceId = `d_bench${i}`;
+    const cert = issueDeviceCert(
+      {
+        deviceId,
+        walletId,
+        operatorId: 'op_icbc',
+        publicKey,
+        tier: 1,
+        offline: { ...TIER_SPECS[1].offline, balanceCap: 1_000_000_000 },
+        validFrom: now - 60_000,
+        validUntil: now + 86_400_000,
+      },
+      operator.signer,
+    );
+    await ctx.store.ensureAccounts([
+      { id: `wallet:${walletId}`, book: 'ecny', kind: 'wallet', allowNegative: false },
+    ]);
+    await ctx.store.insertWallet(
+      {
+        walletId,
+        operatorId: 'op_icbc',
+        displayName: `bench ${i}`,
+        tier: 1,
+        phone: null,
+        region: null,
+        resident: false,
+        merchant: null,
+        createdAt: now,
+      },
+      { deviceId, walletId, publicKey, cert, revokedAt: null, revokedReason: null, createdAt: now },
+    );
+    await ctx.store.applyTransfers([
+      {
+        id: `fund:${walletId}`,
+        debit: 'vault:op_icbc',
+        credit: `wallet:${walletId}`,
+        amount: 2_000_000,
+        kind: 'topup',
+      },
+    ]);
+    devices.push({ signer, cert, walletId });
+  }
+  const roots = SPENDS / HOPS;
+  const paths: Coin[] = [];
+  const tSetup = performance.now();
+  for (let d = 0; d < DEVICES; d++) {
+    const wallet = (await ctx.store.getWallet(devices[d]!.walletId))!;
+    const device = (await ctx.store.getDevice(devices[d]!.cert.deviceId))!;
+    const mine = Math.ceil(roots / DEVICES);
+    for (let done = 0; done < mine && paths.length < roots; done += 64) {
+      const n = Math.min(64, mine - done, roots - paths.length);
+      const loaded = await loadToDevice(ctx, wallet, device, {
+        requestId: `ld_bench-${d}-${done}`,
+        amount: n * 1_000,
+        denominations: Array.from({ length: n }, () => 1_000),
+      });
+      for (const issue of loaded.coins) {
+        let coin: Coin = { issue, links: [] };
+        for (let h = 0; h < HOPS; h++) {
+          const from = devices[(d + h) % DEVICES]!;
+          const to = devices[(d + h + 1) % DEVICES]!;
+          const amount = coinAmount(coin);
+          const spend = signSpend(
+            {
+              inputCoinId: coinId(coin),
+              outputs: [
+                { owner: to.cert.publicKey, amount: amount - 10 },
+                { owner: from.cert.publicKey, amount: 10 },
+              ],
+              requestId: `rq_bench-${paths.length}-${h}`,
+              counter: h + 1,
+              time: now + h,
+            },
+            from.signer,
+          );
+          coin = extendCoin(coin, spend, 0, from.cert);
+        }
+        paths.push(coin);
+      }
+    }
+  }
+  const setupMs = performance.now() - tSetup;
+
+  const policy = { compensateHonestHolders: true, recoverFromCulprit: true, revokeCulprit: true };
+  const run = async () => {
+    let fresh = 0;
+    let known = 0;
+    const start = performance.now();
+    for (let i = 0; i < paths.length; i += BATCH_PATHS) {
+      const r = await reconcilePaths(ctx, paths.slice(i, i + BATCH_PATHS), { uploader: 'd_bench0', policy });
+      fresh += r.counts.fresh;
+      known += r.counts.known;
+      if (r.verdicts.some((v) => v.status === 'invalid' || v.status === 'double_spend')) {
+        throw new Error(
+          `unexpected verdict ${JSON.stringify(r.verdicts.find((v) => v.status !== 'accepted'))}`,
+        );
+      }
+    }
+    return { fresh, known, ms: performance.now() - start };
+  };
+  const first = await run();
+  const second = await run();
+  const freshRate = (first.fresh * 1000) / first.ms;
+  const knownRate = (second.known * 1000) / second.ms;
+  rows.push({
+    bench: 'offline',
+    name: `reconcile ${first.fresh.toLocaleString('en-US')} fresh spends (${HOPS}-hop paths, ${BATCH_PATHS} per upload)`,
+    value: freshRate,
+    unit: 'spends/s',
+    extra: {
+      'x raw verify 1 thread': freshRate / rawSync,
+      'x raw verifyAsync': freshRate / rawAsync,
+      'target x raw >= 0.6': freshRate / rawSync >= 0.6,
+      'setup s': setupMs / 1000,
+    },
+  });
+  rows.push({
+    bench: 'offline',
+    name: `reconcile ${second.known.toLocaleString('en-US')} already-known spends (re-upload)`,
+    value: knownRate,
+    unit: 'spends/s',
+    extra: { 'x fresh': knownRate / freshRate, 'target x fresh >= 10': knownRate / freshRate >= 10 },
+  });
+
+  // bundle bytes
+  for (let hops = 1; hops <= 8; hops++) {
+    const b = sandbox.hopBundle(hops);
+    rows.push({
+      bench: 'offline',
+      name: `bundle ${hops} hop(s)`,
+      value: encodeBundle(b).length,
+      unit: 'bytes',
+      extra: { 'canonical JSON bytes': canonicalJson(b).length },
+    });
+  }
+  await ctx.store.close();
+  return rows;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  printRows(await benchOffline());
+}
