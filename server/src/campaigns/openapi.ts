@@ -36,13 +36,15 @@ route({
 route({
   method: 'get',
   path: '/campaigns/{campaignId}/registrations',
-  summary: 'Registered wallet ids in canonical order (?after=&limit= pages, or ?format=text for the whole list)',
+  summary:
+    'Registered wallet ids in canonical order (?after=&limit= pages, or ?format=text for the whole list)',
   auth: 'none',
 });
 route({
   method: 'post',
   path: '/campaigns/{campaignId}/draw',
-  summary: 'Reveal the seed and draw the winners after registration closes (credit: true opens every envelope)',
+  summary:
+    'Reveal the seed and draw the winners after registration closes (credit: true opens every envelope)',
   auth: 'admin',
   body: z.strictObject({ credit: z.boolean().optional() }),
 });
@@ -74,7 +76,8 @@ route({
 route({
   method: 'post',
   path: '/campaigns/{campaignId}/reclaim',
-  summary: 'After the spending window: unspent restricted money and the pool go back to the issuer (idempotent)',
+  summary:
+    'After the spending window: unspent restricted money and the pool go back to the issuer (idempotent)',
   auth: 'admin',
 });
 route({

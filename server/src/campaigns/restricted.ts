@@ -73,7 +73,10 @@ function sameTransfer(stored: StoredTransfer, transfer: OnlineTransfer): void {
 }
 
 /** The checks of an online transfer that do not need the ledger (as in transfers/service.ts). */
-async function checkSigned(ctx: Ctx, transfer: OnlineTransfer): Promise<{ payer: WalletRow; payee: WalletRow }> {
+async function checkSigned(
+  ctx: Ctx,
+  transfer: OnlineTransfer,
+): Promise<{ payer: WalletRow; payee: WalletRow }> {
   const now = ctx.now();
   if (Math.abs(now - transfer.createdAt) > TRANSFER_FRESHNESS_MS) {
     throw new EcnyError('STALE_REQUEST', 'the transfer was signed too long ago; sign it again');
@@ -86,16 +89,28 @@ async function checkSigned(ctx: Ctx, transfer: OnlineTransfer): Promise<{ payer:
     decodeKey(device.publicKey),
   );
   if (!ok) throw new EcnyError('BAD_SIGNATURE', 'the transfer signature does not verify for this device');
-  if (device.revokedAt !== null) throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
-  if (device.walletId !== transfer.from) throw new EcnyError('FORBIDDEN', 'this device cannot pay from that wallet');
-  if (transfer.from === transfer.to) throw new EcnyError('SAME_WALLET', 'payer and payee are the same wallet');
-  const [payer, payee] = await Promise.all([ctx.store.getWallet(transfer.from), ctx.store.getWallet(transfer.to)]);
+  if (device.revokedAt !== null)
+    throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
+  if (device.walletId !== transfer.from)
+    throw new EcnyError('FORBIDDEN', 'this device cannot pay from that wallet');
+  if (transfer.from === transfer.to)
+    throw new EcnyError('SAME_WALLET', 'payer and payee are the same wallet');
+  const [payer, payee] = await Promise.all([
+    ctx.store.getWallet(transfer.from),
+    ctx.store.getWallet(transfer.to),
+  ]);
   if (!payer) throw new EcnyError('WALLET_NOT_FOUND', `no wallet ${transfer.from}`);
   if (!payee) throw new EcnyError('WALLET_NOT_FOUND', `no payee wallet ${transfer.to}`);
   return { payer, payee };
 }
 
-function groupFor(transfer: OnlineTransfer, plan: SpendPlan, payer: WalletRow, payee: WalletRow, now: number) {
+function groupFor(
+  transfer: OnlineTransfer,
+  plan: SpendPlan,
+  payer: WalletRow,
+  payee: WalletRow,
+  now: number,
+) {
   const cap = TIER_SPECS[payee.tier].online.balanceCap;
   const split = { restricted: plan.fromRestricted, own: plan.fromOwn };
   const group: LedgerTransfer[] = [];
@@ -106,7 +121,10 @@ function groupFor(transfer: OnlineTransfer, plan: SpendPlan, payer: WalletRow, p
       credit: Accounts.wallet(transfer.to).id,
       amount: part.amount,
       kind: 'campaign_spend',
-      meta: group.length === 0 ? { transfer, split } : { transferId: transfer.transferId, campaignId: part.campaignId },
+      meta:
+        group.length === 0
+          ? { transfer, split }
+          : { transferId: transfer.transferId, campaignId: part.campaignId },
       limits: { creditBalanceMax: cap },
     });
   }
@@ -186,7 +204,9 @@ export async function payWithRestricted(
       break;
     }
   }
-  const split = (stored.meta?.split as { restricted: SpendPlan['fromRestricted']; own: number } | undefined) ?? {
+  const split = (stored.meta?.split as
+    | { restricted: SpendPlan['fromRestricted']; own: number }
+    | undefined) ?? {
     restricted: [],
     own: stored.amount,
   };

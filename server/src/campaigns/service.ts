@@ -183,7 +183,10 @@ export async function register(ctx: Ctx, campaignId: string, wallet: WalletRow, 
   const now = ctx.now();
   const closed = registrationRefusal(c.spec, now);
   if (closed) throw new EcnyError(closed.code, closed.message);
-  const ineligible = walletEligibility(c.spec.eligibility, { region: wallet.region, resident: wallet.resident });
+  const ineligible = walletEligibility(c.spec.eligibility, {
+    region: wallet.region,
+    resident: wallet.resident,
+  });
   if (ineligible) throw new EcnyError(ineligible.code, ineligible.message);
   const { added, registration } = await ctx.store.registerForCampaign(
     { campaignId, walletId: wallet.walletId, offlineTrial, registeredAt: now },
@@ -345,7 +348,10 @@ export async function claim(ctx: Ctx, campaignId: string, walletId: string) {
   if (!winner) throw new EcnyError('CAMPAIGN_NOT_WINNER', 'this wallet did not win in this campaign');
   const at = ctx.now();
   if (winner.claimedAt === null && at >= c.spec.spendUntil) {
-    throw new EcnyError('RESTRICTED_EXPIRED', 'the spending window has closed; the envelope can no longer be opened');
+    throw new EcnyError(
+      'RESTRICTED_EXPIRED',
+      'the spending window has closed; the envelope can no longer be opened',
+    );
   }
   const account = Accounts.restricted(walletId, campaignId);
   await ctx.store.ensureAccounts([account]);
@@ -464,7 +470,13 @@ export async function reclaim(ctx: Ctx, campaignId: string) {
     ctx.events.publish('ledger.activity', { kind: 'campaign_reclaim', amount: reclaimed });
   }
   const after = await requireCampaign(ctx, campaignId);
-  return { campaignId, reclaimedNow: reclaimed, wallets, reclaimed: after.reclaimed, reclaimedAt: after.reclaimedAt };
+  return {
+    campaignId,
+    reclaimedNow: reclaimed,
+    wallets,
+    reclaimed: after.reclaimed,
+    reclaimedAt: after.reclaimedAt,
+  };
 }
 
 /** Figures like the pilots' published results. */

@@ -4,7 +4,6 @@
  * seed, winners), recomputes the draw locally and exits non-zero on any
  * difference. The server defaults to $ECNY_SERVER or http://127.0.0.1:8080.
  */
-import { formatFen } from '@ecny-sim/wallet-core';
 import { verifyRemoteDraw } from '../campaigns/verify-remote';
 
 const args = process.argv.slice(2);
@@ -34,9 +33,8 @@ try {
     );
     process.stdout.write(`commitment ${r.commitment}\nlistDigest ${r.listDigest}\n`);
     for (const m of r.mismatches.slice(0, 20)) {
-      const amounts = (v: unknown) => (typeof v === 'number' ? formatFen(v) : String(v));
       process.stdout.write(
-        `MISMATCH ${m.code}${m.rank ? ` rank ${m.rank}` : ''}: expected ${amounts(m.expected)}, got ${amounts(m.actual)}${m.message ? ` (${m.message})` : ''}\n`,
+        `MISMATCH ${m.code}${m.rank ? ` rank ${m.rank}` : ''}: expected ${String(m.expected ?? '-')}, got ${String(m.actual ?? '-')}${m.message ? ` (${m.message})` : ''}\n`,
       );
     }
     if (r.mismatches.length > 20) process.stdout.write(`... ${r.mismatches.length - 20} more\n`);

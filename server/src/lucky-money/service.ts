@@ -58,7 +58,12 @@ function envelopeView(env: LuckyEnvelopeRow, grabs: LuckyGrabRow[] | null, now: 
     poolAccount: luckyPool(env.envelopeId).id,
     ...(grabs
       ? {
-          grabs: grabs.map((g) => ({ walletId: g.walletId, share: g.share, amount: g.amount, at: g.grabbedAt })),
+          grabs: grabs.map((g) => ({
+            walletId: g.walletId,
+            share: g.share,
+            amount: g.amount,
+            at: g.grabbedAt,
+          })),
           best: grabs.length === env.shares ? bestOf(grabs) : null,
         }
       : {}),

@@ -158,16 +158,22 @@ function rejectUnlessApplied(outcome: ApplyOutcome): Extract<ApplyOutcome, { ok:
 
 /** Registrations per INSERT statement in bulk ingestion (999 bound parameters at most in old SQLite builds). */
 const BULK_ROWS = 200;
+/** Page cache during bulk ingestion (negative = KiB): 256 MiB. */
+const BULK_CACHE_KIB = -262_144;
 
 export class RedEnvelopeSql {
   readonly #db: Database.Database;
   /** Applies one ledger group in a savepoint of the current transaction (never throws for a refusal). */
   readonly #applyGroup: (group: LedgerTransfer[]) => ApplyOutcome;
   readonly #s;
-  #grabQueue: { input: LuckyGrabInput; resolve: (o: LuckyGrabOutcome) => void; reject: (e: unknown) => void }[] =
-    [];
+  #grabQueue: {
+    input: LuckyGrabInput;
+    resolve: (o: LuckyGrabOutcome) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   #grabScheduled = false;
   readonly #grabTxn: (inputs: LuckyGrabInput[]) => LuckyGrabOutcome[];
+  readonly #claimTxn: (campaignId: string, claims: readonly CampaignClaim[]) => ApplyOutcome[];
 
   constructor(db: Database.Database, applyGroup: (group: LedgerTransfer[]) => ApplyOutcome) {
     this.#db = db;
@@ -238,10 +244,7 @@ export class RedEnvelopeSql {
                 SUM(CASE WHEN claimed_at IS NOT NULL THEN amount ELSE 0 END) AS claimed_amount
          FROM campaign_winners WHERE campaign_id = ?`,
       ),
-      spendStats: db.prepare<
-        [{ c: string }],
-        { payments: number; spent: number | null; merchants: number }
-      >(
+      spendStats: db.prepare<[{ c: string }], { payments: number; spent: number | null; merchants: number }>(
         // Restricted accounts are "restricted:<wallet>:<campaign>": a range on the debit index, then the suffix.
         `SELECT COUNT(DISTINCT group_id) AS payments, SUM(amount) AS spent, COUNT(DISTINCT credit) AS merchants
          FROM transfers
@@ -256,7 +259,9 @@ export class RedEnvelopeSql {
            shares_left, status, created_at, expires_at, refunded, refunded_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, 0, NULL)`,
       ),
-      getEnvelope: db.prepare<[string], EnvelopeRecord>('SELECT * FROM lucky_envelopes WHERE envelope_id = ?'),
+      getEnvelope: db.prepare<[string], EnvelopeRecord>(
+        'SELECT * FROM lucky_envelopes WHERE envelope_id = ?',
+      ),
       updateEnvelope: db.prepare(
         `UPDATE lucky_envelopes SET remaining = ?, shares_left = ?, status = ?
          WHERE envelope_id = ? AND remaining = ? AND shares_left = ?`,
@@ -272,8 +277,21 @@ export class RedEnvelopeSql {
       getGrab: db.prepare<[string, string], GrabRecord>(
         'SELECT * FROM lucky_grabs WHERE envelope_id = ? AND wallet_id = ?',
       ),
-      listGrabs: db.prepare<[string], GrabRecord>('SELECT * FROM lucky_grabs WHERE envelope_id = ? ORDER BY share'),
+      listGrabs: db.prepare<[string], GrabRecord>(
+        'SELECT * FROM lucky_grabs WHERE envelope_id = ? ORDER BY share',
+      ),
     };
+    const claimOne = db.transaction((campaignId: string, c: CampaignClaim) => this.#claimOne(campaignId, c));
+    this.#claimTxn = db.transaction((campaignId: string, claims: readonly CampaignClaim[]) =>
+      claims.map((c): ApplyOutcome => {
+        try {
+          return claimOne(campaignId, c);
+        } catch (e) {
+          if (e instanceof OpRejected) return { ok: false, code: e.code, message: e.message, index: 0 };
+          throw e;
+        }
+      }),
+    );
     const one = db.transaction((input: LuckyGrabInput) => this.#grabOne(input));
     this.#grabTxn = db.transaction((inputs: LuckyGrabInput[]) =>
       inputs.map((input): LuckyGrabOutcome => {
@@ -317,7 +335,11 @@ export class RedEnvelopeSql {
         row.createdAt,
       );
       rejectUnlessApplied(this.#applyGroup(funding));
-      return { ok: true as const, duplicate: false, value: toCampaign(this.#s.getCampaign.get(row.campaignId)!) };
+      return {
+        ok: true as const,
+        duplicate: false,
+        value: toCampaign(this.#s.getCampaign.get(row.campaignId)!),
+      };
     });
   }
 
@@ -347,29 +369,47 @@ export class RedEnvelopeSql {
     })();
   }
 
-  /** Bulk ingestion (imports, benchmarks): one transaction, multi-row inserts; returns the rows added. */
-  insertRegistrations(campaignId: string, rows: readonly Omit<CampaignRegistrationRow, 'campaignId'>[]): number {
-    return this.#db.transaction(() => {
-      let added = 0;
-      const full = rows.length - (rows.length % BULK_ROWS);
-      const params: unknown[] = new Array(BULK_ROWS * 4);
-      for (let i = 0; i < full; i += BULK_ROWS) {
-        for (let j = 0; j < BULK_ROWS; j++) {
-          const r = rows[i + j]!;
-          params[4 * j] = campaignId;
-          params[4 * j + 1] = r.walletId;
-          params[4 * j + 2] = r.offlineTrial ? 1 : 0;
-          params[4 * j + 3] = r.registeredAt;
+  /**
+   * Bulk ingestion (imports, benchmarks): one transaction, multi-row inserts
+   * in key order, with a page cache large enough for the registration index
+   * while it runs; returns the rows added.
+   */
+  insertRegistrations(
+    campaignId: string,
+    rows: readonly Omit<CampaignRegistrationRow, 'campaignId'>[],
+  ): number {
+    const sorted = [...rows].sort((a, b) => (a.walletId < b.walletId ? -1 : a.walletId > b.walletId ? 1 : 0));
+    const cacheSize = this.#db.pragma('cache_size', { simple: true }) as number;
+    this.#db.pragma(`cache_size = ${BULK_CACHE_KIB}`);
+    try {
+      return this.#db.transaction(() => {
+        let added = 0;
+        const full = sorted.length - (sorted.length % BULK_ROWS);
+        const params: unknown[] = new Array(BULK_ROWS * 4);
+        for (let i = 0; i < full; i += BULK_ROWS) {
+          for (let j = 0; j < BULK_ROWS; j++) {
+            const r = sorted[i + j]!;
+            params[4 * j] = campaignId;
+            params[4 * j + 1] = r.walletId;
+            params[4 * j + 2] = r.offlineTrial ? 1 : 0;
+            params[4 * j + 3] = r.registeredAt;
+          }
+          added += this.#s.insertRegistrationsBulk.run(...params).changes;
         }
-        added += this.#s.insertRegistrationsBulk.run(...params).changes;
-      }
-      for (let i = full; i < rows.length; i++) {
-        const r = rows[i]!;
-        added += this.#s.insertRegistration.run(campaignId, r.walletId, r.offlineTrial ? 1 : 0, r.registeredAt)
-          .changes;
-      }
-      return added;
-    })();
+        for (let i = full; i < sorted.length; i++) {
+          const r = sorted[i]!;
+          added += this.#s.insertRegistration.run(
+            campaignId,
+            r.walletId,
+            r.offlineTrial ? 1 : 0,
+            r.registeredAt,
+          ).changes;
+        }
+        return added;
+      })();
+    } finally {
+      this.#db.pragma(`cache_size = ${cacheSize}`);
+    }
   }
 
   getRegistration(campaignId: string, walletId: string): CampaignRegistrationRow | null {
@@ -426,19 +466,17 @@ export class RedEnvelopeSql {
    * answers as a duplicate with the recorded transfer.
    */
   claimPrizes(campaignId: string, claims: readonly CampaignClaim[]): ApplyOutcome[] {
-    return this.#db.transaction(() =>
-      claims.map((c): ApplyOutcome => {
-        const result = this.#atomically((): Extract<ApplyOutcome, { ok: true }> => {
-          const winner = this.#s.getWinner.get(campaignId, c.walletId);
-          if (!winner) throw new OpRejected('CAMPAIGN_NOT_WINNER', `${c.walletId} did not win this campaign`);
-          const outcome = rejectUnlessApplied(this.#applyGroup(c.group));
-          if (winner.claimed_at !== null) return { ...outcome, duplicate: true };
-          this.#s.markClaimed.run(c.at, c.group[0]!.id, campaignId, c.walletId);
-          return outcome;
-        });
-        return result.ok ? result : { ...result, index: 0 };
-      }),
-    )();
+    return this.#claimTxn(campaignId, claims);
+  }
+
+  /** One claim in a savepoint: mark the winner claimed, then pay; a refused payment rolls the mark back. */
+  #claimOne(campaignId: string, c: CampaignClaim): Extract<ApplyOutcome, { ok: true }> {
+    const marked = this.#s.markClaimed.run(c.at, c.group[0]!.id, campaignId, c.walletId).changes === 1;
+    if (!marked && !this.#s.getWinner.get(campaignId, c.walletId)) {
+      throw new OpRejected('CAMPAIGN_NOT_WINNER', `${c.walletId} did not win this campaign`);
+    }
+    const outcome = rejectUnlessApplied(this.#applyGroup(c.group));
+    return marked ? outcome : { ...outcome, duplicate: true };
   }
 
   claimStats(campaignId: string): CampaignClaimStats {
@@ -490,7 +528,11 @@ export class RedEnvelopeSql {
         row.expiresAt,
       );
       rejectUnlessApplied(this.#applyGroup(funding));
-      return { ok: true as const, duplicate: false, value: toEnvelope(this.#s.getEnvelope.get(row.envelopeId)!) };
+      return {
+        ok: true as const,
+        duplicate: false,
+        value: toEnvelope(this.#s.getEnvelope.get(row.envelopeId)!),
+      };
     });
   }
 
@@ -560,7 +602,8 @@ export class RedEnvelopeSql {
     const share = env.shares - env.shares_left + 1;
     const group = input.transfer(amount, share);
     const applied = rejectUnlessApplied(this.#applyGroup(group));
-    if (applied.duplicate) throw new OpRejected('IDEMPOTENCY_CONFLICT', `grab ${group[0]!.id} was already paid`);
+    if (applied.duplicate)
+      throw new OpRejected('IDEMPOTENCY_CONFLICT', `grab ${group[0]!.id} was already paid`);
     const remaining = env.remaining - amount;
     const sharesLeft = env.shares_left - 1;
     const changed = s.updateEnvelope.run(
@@ -612,4 +655,3 @@ export class RedEnvelopeSql {
     });
   }
 }
-

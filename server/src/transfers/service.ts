@@ -167,7 +167,8 @@ export interface SettleOptions {
  * original one for a retry); `fresh` is false for a retry, when nothing moved.
  */
 export async function settleTransfer(ctx: Ctx, transfer: OnlineTransfer, options: SettleOptions = {}) {
-  const prepared = await prepare(ctx, transfer, (s, m, k) => ctx.verifier.verify(s, m, k));
+  // Verified on the thread pool: the event loop keeps serving while signatures are checked on every core.
+  const prepared = await prepare(ctx, transfer, (s, m, k) => ctx.verifier.verifyAsync(s, m, k));
   let receipt: TransferReceipt;
   let stored: StoredTransfer;
   let fresh = false;
