@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AccountSpec, Book } from '../ledger/accounts';
-import { MIGRATIONS } from './migrations';
+import { MIGRATIONS, migrationSql } from './migrations';
 import type {
   DepositInput,
   DepositOutcome,
@@ -219,6 +219,8 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // A page cache large enough to keep the hot indexes in memory (64 MiB).
+    this.db.pragma('cache_size = -65536');
     this.#migrate();
     const db = this.db;
     this.#stmts = {
@@ -264,7 +266,11 @@ export class SqliteStore implements Store {
       groups.map((group): ApplyOutcome => {
         const seqBefore = this.#nextSeq;
         try {
-          return applyOne(group);
+          // A group is checked completely before anything is written, so a refusal leaves nothing to
+          // undo; only a group with several claims (each a write that may refuse) needs a savepoint.
+          let claims = 0;
+          for (const t of group) if (t.claim) claims++;
+          return claims > 1 ? applyOne(group) : this.#applyGroup(group);
         } catch (e) {
           this.#nextSeq = seqBefore;
           if (e instanceof GroupRejected)
@@ -288,7 +294,7 @@ export class SqliteStore implements Store {
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
       this.db.transaction(() => {
-        for (const sql of m.sql) this.db.exec(sql);
+        for (const sql of migrationSql(m, 'sqlite')) this.db.exec(sql);
         this.db.prepare('INSERT INTO schema_version (version, name) VALUES (?, ?)').run(m.version, m.name);
       })();
     }
@@ -299,7 +305,11 @@ export class SqliteStore implements Store {
     const s = this.#stmts;
     const first = group[0];
     if (!first) throw new GroupRejected('EMPTY_GROUP', 'no transfers to apply', 0);
-    const existing = s.getGroup.all(first.id);
+    const hit = s.getTransfer.get(first.id);
+    if (hit && hit.group_id !== first.id) {
+      throw new GroupRejected('IDEMPOTENCY_CONFLICT', `id ${first.id} was already used`, 0);
+    }
+    const existing = hit ? s.getGroup.all(first.id) : [];
     if (existing.length > 0) {
       const same =
         existing.length === group.length &&
@@ -332,7 +342,7 @@ export class SqliteStore implements Store {
       return a;
     };
     const at = Date.now();
-    const stored: StoredTransfer[] = [];
+    // Phase 1: every check, against balances simulated in memory; nothing is written yet.
     group.forEach((t, index) => {
       if (!Number.isSafeInteger(t.amount) || t.amount <= 0) {
         throw new GroupRejected('BAD_AMOUNT', `amount must be a positive whole number of fen`, index);
@@ -342,7 +352,6 @@ export class SqliteStore implements Store {
       if (index > 0 && s.getTransfer.get(t.id)) {
         throw new GroupRejected('IDEMPOTENCY_CONFLICT', `id ${t.id} was already used`, index);
       }
-      if (t.claim) this.#takeClaim(t.claim, t, index, at);
       const debit = account(t.debit, index);
       const credit = account(t.credit, index);
       if (!debit.allowNegative && debit.balance < t.amount) {
@@ -372,12 +381,20 @@ export class SqliteStore implements Store {
       }
       debit.balance -= t.amount;
       credit.balance += t.amount;
+    });
+    // Phase 2: claims (a bill marked paid, a payment code used), which may still refuse the group.
+    group.forEach((t, index) => {
+      if (t.claim) this.#takeClaim(t.claim, t, index, at);
+    });
+    // Phase 3: the writes.
+    const stored: StoredTransfer[] = [];
+    for (const t of group) {
       const seq = this.#nextSeq++;
       const meta = t.meta ? JSON.stringify(t.meta) : null;
       s.addBalance.run(-t.amount, t.debit);
       s.addBalance.run(t.amount, t.credit);
       s.insertTransfer.run(seq, t.id, first.id, t.debit, t.credit, t.amount, t.kind, meta, at);
-      if (limits?.dailyKey && limits.day) s.addDaily.run(limits.dailyKey, limits.day, t.amount);
+      if (t.limits?.dailyKey && t.limits.day) s.addDaily.run(t.limits.dailyKey, t.limits.day, t.amount);
       stored.push({
         seq,
         id: t.id,
@@ -388,7 +405,7 @@ export class SqliteStore implements Store {
         meta: t.meta ?? null,
         at,
       });
-    });
+    }
     return { ok: true, duplicate: false, transfers: stored };
   }
 
