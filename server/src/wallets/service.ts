@@ -160,7 +160,10 @@ const pendingRefills = new WeakMap<Ctx, Map<string, Promise<void>>>();
  */
 async function refillVault(ctx: Ctx, operatorId: string, atLeast: number): Promise<void> {
   let byOperator = pendingRefills.get(ctx);
-  if (!byOperator) pendingRefills.set(ctx, (byOperator = new Map()));
+  if (!byOperator) {
+    byOperator = new Map();
+    pendingRefills.set(ctx, byOperator);
+  }
   const pending = byOperator.get(operatorId);
   if (pending) return pending;
   const refill = (async () => {
