@@ -14,5 +14,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Says which store the server tests run on (SQLite, or PostgreSQL with ECNY_TEST_STORE=postgres).
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -10,6 +10,7 @@ import { type Config, RATE_LIMIT_DEFAULTS } from './config';
 import type { Ctx } from './context';
 import { NodeSigner, NodeVerifier } from './crypto/node-crypto';
 import { EventBus } from './events/bus';
+import { PostgresStore } from './store/postgres';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 import { seedDemoWorld } from './world/demo';
@@ -21,12 +22,24 @@ export interface BootOptions {
   now?: () => number;
 }
 
+/**
+ * Test defaults: a throwaway database (in-memory SQLite), silent. With
+ * ECNY_TEST_STORE=postgres and DATABASE_URL set, the throwaway database is a
+ * fresh PostgreSQL schema instead, dropped when the store closes, so the
+ * same tests run on both stores.
+ */
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  const env = process.env;
+  const postgres =
+    env.ECNY_TEST_STORE === 'postgres' && env.DATABASE_URL
+      ? { databaseUrl: env.DATABASE_URL, databaseSchema: 'throwaway' }
+      : {};
   return {
     port: 0,
     host: '127.0.0.1',
     dataDir: '',
     dbPath: ':memory:',
+    ...postgres,
     demo: false,
     corsOrigins: [],
     logLevel: 'silent',
@@ -36,6 +49,21 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     rateLimitDeviceBurst: RATE_LIMIT_DEFAULTS.deviceBurst,
     ...overrides,
   };
+}
+
+/** PostgreSQL when DATABASE_URL is set (the pool connects asynchronously), else SQLite. */
+export async function openStore(config: Config): Promise<Store> {
+  if (config.databaseUrl) {
+    return PostgresStore.open({
+      url: config.databaseUrl,
+      ...(config.databaseSchema === 'throwaway'
+        ? { throwawaySchema: true }
+        : config.databaseSchema
+          ? { schema: config.databaseSchema }
+          : {}),
+    });
+  }
+  return new SqliteStore({ path: config.dbPath });
 }
 
 function logger(level: Config['logLevel']) {
@@ -51,7 +79,7 @@ export async function createContext(
   options: BootOptions = {},
 ): Promise<Ctx & { adminToken: string }> {
   if (config.dbPath !== ':memory:') mkdirSync(config.dataDir, { recursive: true });
-  const store = options.store ?? new SqliteStore({ path: config.dbPath });
+  const store = options.store ?? (await openStore(config));
   const makeSigner = (secret: Uint8Array) => new NodeSigner(secret);
   const world = await loadWorld(store, makeSigner, options.operators ?? DEFAULT_OPERATORS);
   const adminToken =

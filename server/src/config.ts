@@ -25,6 +25,11 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_BURST: z.coerce.number().min(1).optional(),
   RATE_LIMIT_DEVICE_PER_SEC: z.coerce.number().min(0).default(RATE_LIMIT_DEFAULTS.devicePerSec),
   RATE_LIMIT_DEVICE_BURST: z.coerce.number().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .optional(),
+  DATABASE_SCHEMA: z.string().optional(),
 });
 
 export interface Config {
@@ -33,6 +38,10 @@ export interface Config {
   dataDir: string;
   /** SQLite file, or ':memory:' for tests. */
   dbPath: string;
+  /** postgres://... : keep the data in PostgreSQL (or a compatible engine) instead of SQLite. */
+  databaseUrl?: string;
+  /** PostgreSQL schema for the tables; 'throwaway' makes a fresh one dropped on close (tests). */
+  databaseSchema?: string;
   adminToken?: string;
   /** Seed the demo world and serve the demo wallets' keys to the web app. */
   demo: boolean;
@@ -56,6 +65,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir,
     dbPath: join(dataDir, 'ecny.sqlite'),
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.DATABASE_SCHEMA ? { databaseSchema: e.DATABASE_SCHEMA } : {}),
     ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
     demo: e.DEMO === '1',
     corsOrigins: e.CORS_ORIGINS.split(',').filter(Boolean),

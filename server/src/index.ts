@@ -6,5 +6,6 @@ export type { Ctx } from './context';
 export { NodeSigner, NodeVerifier } from './crypto/node-crypto';
 export { Accounts } from './ledger/accounts';
 export { runAudit } from './ledger/audit';
+export { PostgresStore } from './store/postgres';
 export { SqliteStore } from './store/sqlite';
 export type { LedgerTransfer, Store } from './store/store';

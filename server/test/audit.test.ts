@@ -1,13 +1,13 @@
 /** The audit proves the ledger invariant and names every break it finds. */
 import { describe, expect, it } from 'vitest';
+import { execSql } from '../../test/support/sql';
 import { createContext, defaultConfig } from '../src/bootstrap';
 import { Accounts } from '../src/ledger/accounts';
 import { runAudit } from '../src/ledger/audit';
-import type { SqliteStore } from '../src/store/sqlite';
 
 async function world() {
   const ctx = await createContext(defaultConfig());
-  const store = ctx.store as SqliteStore;
+  const store = ctx.store;
   await store.ensureAccounts([Accounts.wallet('w_alice'), Accounts.wallet('w_bob')]);
   const outcome = await store.applyTransfers([
     {
@@ -42,7 +42,7 @@ describe('audit', () => {
 
   it('detects a balance changed behind the ledger’s back (BALANCE_MISMATCH)', async () => {
     const { store } = await world();
-    store.db.prepare('UPDATE accounts SET balance = balance + 100 WHERE id = ?').run('wallet:w_bob');
+    await execSql(store, 'UPDATE accounts SET balance = balance + 100 WHERE id = ?', 'wallet:w_bob');
     const report = await runAudit(store);
     expect(report.ok).toBe(false);
     const mismatch = report.breaks.find((b) => b.code === 'BALANCE_MISMATCH');
@@ -55,10 +55,8 @@ describe('audit', () => {
 
   it('detects a balanced but forged move between two accounts', async () => {
     const { store } = await world();
-    store.db.transaction(() => {
-      store.db.prepare('UPDATE accounts SET balance = balance - 500 WHERE id = ?').run('wallet:w_alice');
-      store.db.prepare('UPDATE accounts SET balance = balance + 500 WHERE id = ?').run('wallet:w_bob');
-    })();
+    await execSql(store, 'UPDATE accounts SET balance = balance - 500 WHERE id = ?', 'wallet:w_alice');
+    await execSql(store, 'UPDATE accounts SET balance = balance + 500 WHERE id = ?', 'wallet:w_bob');
     const report = await runAudit(store);
     expect(codes(report)).toEqual(['BALANCE_MISMATCH', 'BALANCE_MISMATCH']);
     expect(report.breaks.map((b) => b.account).sort()).toEqual(['wallet:w_alice', 'wallet:w_bob']);
@@ -67,7 +65,7 @@ describe('audit', () => {
 
   it('detects an edited transfer record', async () => {
     const { store } = await world();
-    store.db.prepare('UPDATE transfers SET amount = 2000 WHERE id = ?').run('alice-bob');
+    await execSql(store, 'UPDATE transfers SET amount = 2000 WHERE id = ?', 'alice-bob');
     const report = await runAudit(store);
     expect(
       report.breaks
@@ -80,8 +78,8 @@ describe('audit', () => {
 
   it('detects negative balances and issuance that is not backed', async () => {
     const { store } = await world();
-    store.db.prepare('UPDATE accounts SET balance = -1 WHERE id = ?').run('wallet:w_alice');
-    store.db.prepare('UPDATE accounts SET balance = balance - 7 WHERE id = ?').run('reserve-backing');
+    await execSql(store, 'UPDATE accounts SET balance = -1 WHERE id = ?', 'wallet:w_alice');
+    await execSql(store, 'UPDATE accounts SET balance = balance - 7 WHERE id = ?', 'reserve-backing');
     const report = await runAudit(store);
     expect(codes(report)).toEqual(
       expect.arrayContaining([

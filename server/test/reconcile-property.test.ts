@@ -224,7 +224,11 @@ describe('reconciliation (property)', () => {
         runs++;
         let clock = Date.now();
         const tick = () => clock;
-        const ctx = await createContext(defaultConfig(), { now: () => clock });
+        const ctx = await createContext(defaultConfig(), {
+          // Pinned to SQLite: the test copies the database with VACUUM INTO.
+          store: new SqliteStore({ path: ':memory:' }),
+          now: () => clock,
+        });
         const devices: Device[] = [];
         for (let i = 0; i < sc.devices; i++) {
           devices.push(await openDevice(ctx, i, sc.tampered.includes(i), tick));

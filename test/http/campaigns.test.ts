@@ -8,11 +8,11 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { SqliteStore } from '@ecny-sim/server';
 import { verifyRemoteDraw } from '@ecny-sim/server/campaigns/verify-remote';
 import { drawWinners, type EcnyClient, verifyDraw, verifySeedCommitment } from '@ecny-sim/wallet-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, type TestWallet } from '../support/server';
+import { execSql } from '../support/sql';
 import { codeOf, expectAuditClean, expectCode, makeTransfer, raw } from './_helpers';
 
 type CreateCampaignInput = Parameters<EcnyClient['createCampaign']>[0];
@@ -263,10 +263,14 @@ describe('the draw', () => {
     expect(again.winners).toEqual(published.winners);
 
     // A tampered winner list is detected by both.
-    const db = (s.ctx.store as SqliteStore).db;
     const loser = registrations.find((r) => !published.winners.some((w) => w.walletId === r))!;
     const original = published.winners[0]!.walletId;
-    db.prepare('UPDATE campaign_winners SET wallet_id = ? WHERE campaign_id = ? AND rank = 1').run(loser, id);
+    await execSql(
+      s.ctx.store,
+      'UPDATE campaign_winners SET wallet_id = ? WHERE campaign_id = ? AND rank = 1',
+      loser,
+      id,
+    );
     try {
       const verdict = await s.client.verifyCampaign(id);
       expect(verdict.ok).toBe(false);
@@ -289,7 +293,9 @@ describe('the draw', () => {
       expect((cli as { code?: number }).code).toBe(1);
       expect(cli.stdout).toContain('DOES NOT VERIFY');
     } finally {
-      db.prepare('UPDATE campaign_winners SET wallet_id = ? WHERE campaign_id = ? AND rank = 1').run(
+      await execSql(
+        s.ctx.store,
+        'UPDATE campaign_winners SET wallet_id = ? WHERE campaign_id = ? AND rank = 1',
         original,
         id,
       );

@@ -9,6 +9,38 @@ export interface Migration {
   sql: string[];
 }
 
+/** The SQL engines the migrations serve: SQLite, and PostgreSQL with the distributed engines speaking its dialect. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Statements one dialect runs after a migration's shared SQL, by version:
+ * what the other dialect gets for free or does not need. PostgreSQL has no
+ * rowid (the position of a coin in its load is kept explicitly) and draws
+ * transfer sequence numbers from a sequence.
+ */
+const DIALECT_EXTRA: Record<Dialect, Record<number, string[]>> = {
+  sqlite: {},
+  postgres: {
+    1: ['CREATE SEQUENCE transfers_seq'],
+    4: ['ALTER TABLE offline_coins ADD COLUMN load_idx INTEGER NOT NULL DEFAULT 0'],
+  },
+};
+
+/**
+ * The statements of `m` for `dialect`. SQLite runs the shared SQL as
+ * written. For PostgreSQL: text compares byte by byte (COLLATE "C", as in
+ * SQLite, so key order and ranges agree), and SQLite's table options
+ * (WITHOUT ROWID) are dropped; then the dialect's own extra statements.
+ */
+export function migrationSql(m: Migration, dialect: Dialect): string[] {
+  const extra = DIALECT_EXTRA[dialect][m.version] ?? [];
+  if (dialect === 'sqlite') return [...m.sql, ...extra];
+  const shared = m.sql.map((sql) =>
+    sql.replace(/\)\s*WITHOUT ROWID\s*$/i, ')').replace(/\bTEXT\b/g, 'TEXT COLLATE "C"'),
+  );
+  return [...shared, ...extra];
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,

@@ -250,7 +250,9 @@ export interface Store {
   /** The spent-set rows of these coins (input coin id -> the first spend seen of it). */
   getSpends(inputCoinIds: readonly string[]): Promise<Map<string, SpentRow>>;
   /** Hash and counterfeit flag of the recorded spend of each coin (the fast path of re-uploads). */
-  getSpendHashes(inputCoinIds: readonly string[]): Promise<Map<string, { hash: string; counterfeit: boolean }>>;
+  getSpendHashes(
+    inputCoinIds: readonly string[],
+  ): Promise<Map<string, { hash: string; counterfeit: boolean }>>;
   /**
    * Walks each path through the spent set in one transaction: a new spend is
    * recorded, the same spend is known, a different spend of a recorded coin
