@@ -5,7 +5,8 @@
  * - no account below zero unless it is an issuance-style account;
  * - e-CNY issued (minus the issuance balance) equals what is held:
  *   vaults + wallets + restricted + pools + offline outstanding + losses;
- * - the reserves pledged as backing equal the e-CNY issued.
+ * - the reserves pledged as backing equal the e-CNY issued;
+ * - offline money, per operator (see `offlineBreaks`).
  */
 import type { AuditReport } from '@ecny-sim/wallet-core';
 import type { Store } from '../store/store';
@@ -51,6 +52,7 @@ export async function runAudit(store: Store, now = Date.now()): Promise<AuditRep
       message: `${issued} fen issued but ${backing} fen of reserves pledged`,
     });
   }
+  breaks.push(...(await offlineBreaks(store, rows)));
   const sum = rows.filter((r) => r.book === 'ecny').reduce((s, r) => s + r.balance, 0);
   return {
     ok: breaks.length === 0,
@@ -62,4 +64,87 @@ export async function runAudit(store: Store, now = Date.now()): Promise<AuditRep
     byKind,
     breaks,
   };
+}
+
+/**
+ * Offline money against the spent set, per operator:
+ * - OFFLINE_OUTSTANDING_MISMATCH: offline:<op> must equal the root coins
+ *   issued minus the genuine coin value paid to the issuer (deposits) in the
+ *   spent set;
+ * - OFFLINE_LIVE_MISMATCH: the same figure must equal the genuine coins still
+ *   alive per the spent set (roots and spend outputs not yet consumed, not
+ *   owned by the issuer), i.e. spends conserve value;
+ * - OFFLINE_DEPOSITS_MISMATCH / OFFLINE_COMPENSATION_MISMATCH: deposits and
+ *   compensations booked must equal what the spent set paid to the issuer
+ *   from genuine / losing-branch coins; OFFLINE_DEPOSIT_ORPHAN names a
+ *   deposit without its spend in the spent set;
+ * - LOSS_MISMATCH: loss:<op> must equal recoveries minus compensations;
+ * - OFFLINE_LOAD_MISMATCH: a load's coins must add up to its ledger transfer.
+ */
+async function offlineBreaks(store: Store, rows: { id: string; balance: number }[]) {
+  const breaks: AuditReport['breaks'] = [];
+  const facts = await store.offlineAuditFacts();
+  const balance = new Map(rows.map((r) => [r.id, r.balance]));
+  const operators = new Set([
+    ...Object.keys(facts.operators),
+    ...rows
+      .filter((r) => r.id.startsWith('offline:') || r.id.startsWith('loss:'))
+      .map((r) => r.id.split(':')[1]!),
+  ]);
+  for (const op of operators) {
+    const f = facts.operators[op] ?? {
+      issued: 0,
+      spentToIssuer: 0,
+      counterfeitToIssuer: 0,
+      deposited: 0,
+      compensated: 0,
+      recovered: 0,
+      live: 0,
+    };
+    const offline = balance.get(`offline:${op}`) ?? 0;
+    const loss = balance.get(`loss:${op}`) ?? 0;
+    const outstanding = f.issued - f.spentToIssuer;
+    if (offline !== outstanding) {
+      breaks.push({
+        code: 'OFFLINE_OUTSTANDING_MISMATCH',
+        account: `offline:${op}`,
+        message: `offline:${op} holds ${offline} fen but ${f.issued} fen of coins were issued and ${f.spentToIssuer} fen deposited per the spent set`,
+      });
+    }
+    if (f.live !== outstanding) {
+      breaks.push({
+        code: 'OFFLINE_LIVE_MISMATCH',
+        account: `offline:${op}`,
+        message: `${f.live} fen of genuine coins are alive per the spent set, ${outstanding} fen expected`,
+      });
+    }
+    if (f.deposited !== f.spentToIssuer) {
+      breaks.push({
+        code: 'OFFLINE_DEPOSITS_MISMATCH',
+        account: `offline:${op}`,
+        message: `${f.deposited} fen of deposits booked, ${f.spentToIssuer} fen paid to the issuer in the spent set`,
+      });
+    }
+    if (f.compensated !== f.counterfeitToIssuer) {
+      breaks.push({
+        code: 'OFFLINE_COMPENSATION_MISMATCH',
+        account: `loss:${op}`,
+        message: `${f.compensated} fen compensated, ${f.counterfeitToIssuer} fen of losing-branch coins surrendered`,
+      });
+    }
+    if (loss !== f.recovered - f.compensated) {
+      breaks.push({
+        code: 'LOSS_MISMATCH',
+        account: `loss:${op}`,
+        message: `loss:${op} holds ${loss} fen but recoveries (${f.recovered}) minus compensations (${f.compensated}) are ${f.recovered - f.compensated} fen`,
+      });
+    }
+  }
+  for (const hash of facts.orphanDeposits) {
+    breaks.push({ code: 'OFFLINE_DEPOSIT_ORPHAN', message: `deposit ${hash} does not match the spent set` });
+  }
+  for (const id of facts.loadMismatches) {
+    breaks.push({ code: 'OFFLINE_LOAD_MISMATCH', message: `load ${id}: coins and ledger transfer disagree` });
+  }
+  return breaks;
 }
