@@ -14,9 +14,10 @@ import { eventRoutes } from './events/routes';
 import { adminAuth, deviceAuth, ReplayGuard } from './http/device-auth';
 import { errorBody, errorHandler } from './http/errors';
 import { openApiDocument } from './http/openapi';
-import { luckyMoneyRoutes } from './lucky-money/routes';
 import { deviceRateLimit, ipRateLimit } from './http/rate-limit';
 import { requestLog } from './http/request-log';
+import { luckyMoneyRoutes } from './lucky-money/routes';
+import { offlineRoutes } from './offline/routes';
 import { qrRoutes } from './qr/routes';
 import { transferRoutes } from './transfers/routes';
 import { walletRoutes } from './wallets/routes';
@@ -74,6 +75,7 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
     req.rawBody = buf.toString('utf8');
   };
   app.use('/v1/transfers/batch', express.json({ limit: '2mb', verify: keepRaw }));
+  app.use('/v1/devices', express.json({ limit: '4mb', verify: keepRaw }));
   app.use('/v1', express.json({ limit: '64kb', verify: keepRaw }));
   app.use('/v1', deviceLimit.claimed);
 
@@ -106,10 +108,20 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
       const text = await ctx.store.getMeta('demo:wallets');
       res.json({ wallets: text ? (JSON.parse(text) as DemoWallet[]) : [] });
     });
+    // Demo mode only: hands the operator token to the web issuer console so it can
+    // create, draw and reclaim campaigns. Never served outside demo mode.
+    v1.get('/demo/admin-token', (req, res) => {
+      const from = req.socket.remoteAddress ?? '';
+      if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(from)) {
+        throw new EcnyError('FORBIDDEN', 'the demo console token is only served to this machine');
+      }
+      res.json({ token: ctx.adminToken });
+    });
   }
   v1.use(walletRoutes(ctx, device));
   v1.use(transferRoutes(ctx));
   v1.use(qrRoutes(ctx, device));
+  v1.use(offlineRoutes(ctx, device));
   v1.use(adminRoutes(ctx, admin));
   v1.use(eventRoutes(ctx));
   v1.use(campaignRoutes(ctx, device, admin));

@@ -1,10 +1,13 @@
 /** Starts the server: configuration from the environment, then listen; shuts down cleanly on signals. */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createApp } from './app';
 import { createContext } from './bootstrap';
 import { configFromEnv } from './config';
 
 const config = { ...configFromEnv(), webDist: resolve(import.meta.dirname, '../../web/dist') };
+const tokenFile = join(config.dataDir, 'admin-token');
+const firstStart = !existsSync(tokenFile);
 const ctx = await createContext(config);
 const app = createApp(ctx);
 const server = app.listen(config.port, config.host, () => {
@@ -15,7 +18,10 @@ const server = app.listen(config.port, config.host, () => {
     [
       `ecny-sim is running at ${url}`,
       `  data folder: ${config.dataDir}`,
-      `  admin token: ${ctx.adminToken} (also in ${config.dataDir}/admin-token)`,
+      // The token is printed once, when it is created; afterwards only where it is kept.
+      firstStart && !config.adminToken
+        ? `  admin token: ${ctx.adminToken} (kept in ${tokenFile})`
+        : `  admin token: in ${tokenFile}${config.adminToken ? ' (ADMIN_TOKEN is set)' : ''}`,
       `  API: ${url}v1/openapi.json`,
       '',
     ].join('\n'),

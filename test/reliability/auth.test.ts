@@ -151,7 +151,11 @@ describe('signatures and replay', () => {
       await expectRefused(await get(authHeaders(mallory, 'GET', bobPath, ''), bobPath), 'FORBIDDEN', 403);
       const topup = `${bobPath}/redeem`;
       const body = JSON.stringify({ requestId: 'steal-0000001', amount: 100 });
-      await expectRefused(await postJson(topup, body, authHeaders(mallory, 'POST', topup, body)), 'FORBIDDEN', 403);
+      await expectRefused(
+        await postJson(topup, body, authHeaders(mallory, 'POST', topup, body)),
+        'FORBIDDEN',
+        403,
+      );
     });
 
     it('missing headers, an unknown device, a malformed nonce -> UNAUTHENTICATED', async () => {
@@ -161,7 +165,11 @@ describe('signatures and replay', () => {
         delete partial[drop];
         await expectRefused(await get(partial), 'UNAUTHENTICATED', 401);
       }
-      await expectRefused(await get({ ...h, 'x-ecny-device': 'd_nobodynobodynobody00' }), 'UNAUTHENTICATED', 401);
+      await expectRefused(
+        await get({ ...h, 'x-ecny-device': 'd_nobodynobodynobody00' }),
+        'UNAUTHENTICATED',
+        401,
+      );
       for (const nonce of ['short', 'has spaces in it', 'x'.repeat(65), 'ümlaut-nonce']) {
         const r = await get(authHeaders(alice, 'GET', walletPath(), '', { nonce }));
         await expectRefused(r, 'UNAUTHENTICATED', 401);
@@ -197,13 +205,25 @@ describe('signatures and replay', () => {
       }
       for (const ts of ['yesterday', '1e12', '-1', '9'.repeat(30), '0x1', ' ']) {
         const h = authHeaders(alice, 'GET', walletPath(), '');
-        await expectRefused(await get({ ...h, 'x-ecny-timestamp': ts }), ts === ' ' ? 'UNAUTHENTICATED' : 'STALE_REQUEST', 401);
+        await expectRefused(
+          await get({ ...h, 'x-ecny-timestamp': ts }),
+          ts === ' ' ? 'UNAUTHENTICATED' : 'STALE_REQUEST',
+          401,
+        );
       }
     });
 
     it('a wrong or missing admin token -> ADMIN_TOKEN_REQUIRED (also for a prefix of the real one)', async () => {
       const t = s.ctx.adminToken;
-      for (const auth of [undefined, 'Bearer', `Bearer ${t.slice(0, -1)}`, `Bearer ${t}x`, `bearer ${t}`, t, `Basic ${t}`]) {
+      for (const auth of [
+        undefined,
+        'Bearer',
+        `Bearer ${t.slice(0, -1)}`,
+        `Bearer ${t}x`,
+        `bearer ${t}`,
+        t,
+        `Basic ${t}`,
+      ]) {
         const r = await send(agent, s.port, 'GET', '/v1/admin/audit', {
           headers: auth === undefined ? {} : { authorization: auth },
         });
@@ -246,7 +266,9 @@ describe('signatures and replay', () => {
         403,
       );
       await expectRefused(
-        await post(makeTransfer(mallory, mallory.walletId, 100, { from: alice.walletId, deviceId: alice.deviceId })),
+        await post(
+          makeTransfer(mallory, mallory.walletId, 100, { from: alice.walletId, deviceId: alice.deviceId }),
+        ),
         'BAD_SIGNATURE',
         401,
       );
@@ -273,9 +295,17 @@ describe('signatures and replay', () => {
           },
           signer,
         );
-      await expectRefused(await postJson('/v1/wallets', JSON.stringify(reg(Date.now() - 3_600_000))), 'STALE_REQUEST', 401);
+      await expectRefused(
+        await postJson('/v1/wallets', JSON.stringify(reg(Date.now() - 3_600_000))),
+        'STALE_REQUEST',
+        401,
+      );
       const other = new NobleSigner(generateKeyPair().secretKey);
-      await expectRefused(await postJson('/v1/wallets', JSON.stringify(reg(Date.now(), other))), 'BAD_SIGNATURE', 401);
+      await expectRefused(
+        await postJson('/v1/wallets', JSON.stringify(reg(Date.now(), other))),
+        'BAD_SIGNATURE',
+        401,
+      );
     });
 
     it('a replayed transfer settles once: the same receipt again, money moved once', async () => {
@@ -286,7 +316,9 @@ describe('signatures and replay', () => {
       const again = await Promise.all(Array.from({ length: 5 }, () => post(t)));
       for (const r of again) {
         expect(r.status).toBe(200);
-        expect((r.json as { receipt: unknown }).receipt).toEqual((first.json as { receipt: unknown }).receipt);
+        expect((r.json as { receipt: unknown }).receipt).toEqual(
+          (first.json as { receipt: unknown }).receipt,
+        );
       }
       expect(await s.ctx.store.ledgerDigest()).toBe(digest);
       // the same id with other content is a conflict, not a second payment
@@ -307,7 +339,11 @@ describe('signatures and replay', () => {
       await expectRefused(await post(makeTransfer(victim, bob.walletId, 100)), 'DEVICE_REVOKED', 403);
       const topup = `${path}/topup`;
       const body = JSON.stringify({ requestId: 'revoked-topup-1', amount: 100 });
-      await expectRefused(await postJson(topup, body, authHeaders(victim, 'POST', topup, body)), 'DEVICE_REVOKED', 403);
+      await expectRefused(
+        await postJson(topup, body, authHeaders(victim, 'POST', topup, body)),
+        'DEVICE_REVOKED',
+        403,
+      );
       // a bad signature from a revoked device is still a bad signature (no oracle on revocation)
       await expectRefused(
         await get(authHeaders(victim, 'GET', path, '', { signer: mallory.signer }), path),
@@ -342,7 +378,9 @@ describe('signatures and replay', () => {
     };
 
     it('the issued certificate verifies now', () => {
-      expect(codeFrom(() => verifyDeviceCert(cert, trust, nobleVerifier, { now: Date.now() }))).toBeUndefined();
+      expect(
+        codeFrom(() => verifyDeviceCert(cert, trust, nobleVerifier, { now: Date.now() })),
+      ).toBeUndefined();
     });
 
     it('expired (a now past validUntil) -> CERT_EXPIRED; before validFrom -> CERT_NOT_YET_VALID', () => {
@@ -365,11 +403,17 @@ describe('signatures and replay', () => {
         'CERT_BAD_SIGNATURE',
       );
       expect(
-        codeFrom(() => verifyDeviceCert({ ...cert, validUntil: now + 10 * 365 * 86_400_000 }, trust, nobleVerifier, { now })),
+        codeFrom(() =>
+          verifyDeviceCert({ ...cert, validUntil: now + 10 * 365 * 86_400_000 }, trust, nobleVerifier, {
+            now,
+          }),
+        ),
       ).toBe('CERT_BAD_SIGNATURE');
       const { sig: _sig, ...body } = cert;
       const selfIssued = issueDeviceCert(body, mallory.signer);
-      expect(codeFrom(() => verifyDeviceCert(selfIssued, trust, nobleVerifier, { now }))).toBe('CERT_BAD_SIGNATURE');
+      expect(codeFrom(() => verifyDeviceCert(selfIssued, trust, nobleVerifier, { now }))).toBe(
+        'CERT_BAD_SIGNATURE',
+      );
       expect(
         codeFrom(() => verifyDeviceCert({ ...cert, operatorId: 'op_nobody' }, trust, nobleVerifier, { now })),
       ).toBe('CERT_UNKNOWN_OPERATOR');

@@ -35,7 +35,8 @@ describe('concurrency', () => {
       body: JSON.stringify(body),
       headers: { 'content-type': 'application/json' },
     });
-  const balance = async (walletId: string) => (await s.ctx.store.getBalance(Accounts.wallet(walletId).id)) ?? 0;
+  const balance = async (walletId: string) =>
+    (await s.ctx.store.getBalance(Accounts.wallet(walletId).id)) ?? 0;
 
   it('200 parallel transfers against one balance: exactly the affordable 73 settle, never negative', async () => {
     const AMOUNT = 137;
@@ -127,7 +128,8 @@ describe('concurrency', () => {
     }
     const results = await Promise.all(calls);
     a.destroy();
-    for (const r of results) expect(r.status === 200 || codeOf(r) === 'INSUFFICIENT_FUNDS', r.text).toBe(true);
+    for (const r of results)
+      expect(r.status === 200 || codeOf(r) === 'INSUFFICIENT_FUNDS', r.text).toBe(true);
     expect(await balance(payer.walletId)).toBe(0);
     let settled = 0;
     for (const t of transfers) if (await s.ctx.store.getTransfer(`pay:${t.transferId}`)) settled++;

@@ -26,7 +26,11 @@ declare global {
   }
 }
 
-/** Remembers nonces for the freshness window; older ones are refused as stale anyway. */
+/**
+ * Remembers nonces for the freshness window; older ones are refused as stale anyway. Nonces live in
+ * memory: a request captured in the two minutes before a restart could be replayed after it. Every
+ * money-moving call is idempotent by its own id, so such a replay moves no money again.
+ */
 export class ReplayGuard {
   #seen = new Map<string, number>();
   #lastPrune = 0;

@@ -57,6 +57,11 @@ const STATUS: Record<string, number> = {
   LUCKY_EMPTY: 409,
   LUCKY_EXPIRED: 410,
   LUCKY_NOT_EXPIRED: 409,
+  // Offline money
+  LIMIT_OFFLINE_BALANCE: 422,
+  LOAD_BAD_DENOMINATIONS: 422,
+  LOAD_TOO_MANY_COINS: 422,
+  FRAUD_CASE_NOT_FOUND: 404,
   INTERNAL: 500,
 };
 
@@ -81,7 +86,9 @@ export function errorHandler(log: (line: Record<string, unknown>) => void): Erro
   return (err, req, res, _next) => {
     let e: EcnyError;
     const bodyParser = err as { type?: string; status?: number };
-    if (isEcnyError(err)) e = err as EcnyError;
+    // Only our own errors carry a client-facing code and message: a Node, zlib or SQLite
+    // error also has a string `code` but its code and message are internal.
+    if (err instanceof EcnyError || (isEcnyError(err) && err.name === 'EcnyError')) e = err as EcnyError;
     else if (err instanceof ZodError) e = zodToEcny(err);
     else if (bodyParser.type === 'entity.too.large')
       e = new EcnyError('BODY_TOO_LARGE', 'the request body is too large');

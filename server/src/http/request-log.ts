@@ -66,4 +66,3 @@ export function requestLog(log: (line: Record<string, unknown>) => void, enabled
     next();
   };
 }
-
