@@ -5,6 +5,7 @@
  */
 
 import { IssuerPanel } from '../features/console/IssuerPanel';
+import { TouchHub, TouchHubContext } from '../features/offline/touch-hub';
 import { type ScreenCamera, ScreenCameraContext } from '../features/scan/screen-camera';
 import type { DemoAssignment } from '../features/wallet/api/demo-wallets';
 import { Phone } from '../features/wallet/Phone';
@@ -20,6 +21,9 @@ const DEMO_PHONES: readonly { phone: number; demo: DemoAssignment }[] = [
 /** Any phone can point its "camera" at another phone's screen to scan the QR code shown there. */
 const SCREEN_CAMERA: ScreenCamera = { phones: DEMO_PHONES.map((p) => p.phone) };
 
+/** Drag one phone onto another (or "Receive by touch") to pay offline over an in-page link. */
+const TOUCH_HUB = new TouchHub();
+
 export function DemoPage() {
   const { t } = useI18n();
   return (
@@ -27,11 +31,13 @@ export function DemoPage() {
       <p className="demo-intro muted">{t('app.subtitle')}</p>
       <div className="demo-stage">
         <ScreenCameraContext value={SCREEN_CAMERA}>
-          <div className="phones">
-            {DEMO_PHONES.map(({ phone, demo }) => (
-              <Phone key={phone} phone={phone} demo={demo} />
-            ))}
-          </div>
+          <TouchHubContext value={TOUCH_HUB}>
+            <div className="phones">
+              {DEMO_PHONES.map(({ phone, demo }) => (
+                <Phone key={phone} phone={phone} demo={demo} />
+              ))}
+            </div>
+          </TouchHubContext>
         </ScreenCameraContext>
         <IssuerPanel />
       </div>

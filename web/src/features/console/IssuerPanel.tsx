@@ -10,17 +10,28 @@ import { useI18n } from '../../lib/i18n';
 import { useEventSource } from '../../lib/use-event-source';
 import { ActivityFeed, useActivityFeed } from './ActivityFeed';
 import { useConsoleData } from './api/use-console-data';
+import { CampaignConsole } from './campaigns/CampaignConsole';
+import { publishCampaignProgress } from './campaigns/progress-bus';
+import { FraudCases } from './fraud/FraudCases';
+import { useFraudCases } from './fraud/use-fraud-cases';
 import './console.css';
 
 export function IssuerPanel() {
   const { t } = useI18n();
   const { stats, audit, error, refreshSoon } = useConsoleData();
   const feed = useActivityFeed();
+  const fraud = useFraudCases();
   const stream = useEventSource(eventsUrl(), {
+    // Public: a double spend found at sync or deposit (the fraud cases list and the audit move).
+    'fraud.detected': () => {
+      fraud.refreshSoon();
+      refreshSoon();
+    },
     'ledger.activity': (data) => {
       feed.add(data);
       refreshSoon();
     },
+    'campaign.progress': publishCampaignProgress,
   });
 
   return (
@@ -59,6 +70,8 @@ export function IssuerPanel() {
         )}
       </div>
       <ErrorNotice error={error} />
+      <FraudCases cases={fraud.cases} error={fraud.error} />
+      <CampaignConsole />
       <h3>{t('issuer.activity')}</h3>
       <ActivityFeed items={feed.items} />
     </aside>

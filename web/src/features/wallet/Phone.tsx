@@ -4,9 +4,13 @@
  * so several phones on one page behave like separate devices.
  */
 import { formatFen } from '@ecny-sim/wallet-core';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useI18n } from '../../lib/i18n';
+import { OfflineContext } from '../offline/offline-context';
+import { AirplaneToggle, TouchHandle } from '../offline/StatusBarControls';
+import { useOfflineWallet } from '../offline/use-offline-wallet';
+import { useTouch } from '../offline/use-touch';
 import type { DemoAssignment } from './api/demo-wallets';
 import { useIssuerInfo } from './api/info';
 import { Onboarding } from './onboarding/Onboarding';
@@ -28,24 +32,35 @@ export function Phone({ phone, demo }: { phone: number; demo?: DemoAssignment })
     setTab('home');
   }
   const active = PHONE_TABS.find((x) => x.id === tab) ?? PHONE_TABS[0]!;
+  // Offline coins and touch payments of this phone; a touch from another phone brings up the touch screen.
+  const offline = useOfflineWallet(session, issuer);
+  const showTouch = useCallback(() => setTab('touch'), []);
+  const touch = useTouch(phone, offline, showTouch);
 
   return (
-    <section className="phone" data-testid={`phone-${phone}`} aria-label={t('phone.label', { n: phone })}>
+    <section
+      className="phone"
+      data-testid={`phone-${phone}`}
+      data-phone={phone}
+      aria-label={t('phone.label', { n: phone })}
+    >
       <div className="phone-screen">
         <StatusBar session={session} />
         <PhoneContext value={{ session, issuer, tab, navigate: setTab }}>
-          <main className="phone-body">
-            <ErrorNotice error={issuerError} />
-            {session.status === 'loading' && <p className="muted center">{t('phone.loading')}</p>}
-            {session.status === 'onboarding' && <Onboarding />}
-            {session.status === 'failed' && <FailedDevice session={session} />}
-            {session.status === 'ready' && (
-              <>
-                <ReceivedNotice session={session} />
-                <active.Screen />
-              </>
-            )}
-          </main>
+          <OfflineContext value={{ offline, touch }}>
+            <main className="phone-body">
+              <ErrorNotice error={issuerError} />
+              {session.status === 'loading' && <p className="muted center">{t('phone.loading')}</p>}
+              {session.status === 'onboarding' && <Onboarding />}
+              {session.status === 'failed' && <FailedDevice session={session} />}
+              {session.status === 'ready' && (
+                <>
+                  <ReceivedNotice session={session} />
+                  <active.Screen />
+                </>
+              )}
+            </main>
+          </OfflineContext>
         </PhoneContext>
         {session.status === 'ready' && (
           <nav className="tab-bar">
@@ -83,8 +98,12 @@ function StatusBar({ session }: { session: PhoneSession }) {
     <header className="status-bar">
       <span>{now.toTimeString().slice(0, 5)}</span>
       <span className="status-phone">{t('phone.label', { n: session.phone })}</span>
-      <span className={live ? 'signal live' : 'signal'} title={session.stream} data-testid="stream-state">
-        ●
+      <span className="status-controls">
+        {session.status === 'ready' && <TouchHandle phone={session.phone} />}
+        <AirplaneToggle session={session} />
+        <span className={live ? 'signal live' : 'signal'} title={session.stream} data-testid="stream-state">
+          ●
+        </span>
       </span>
     </header>
   );

@@ -5,16 +5,30 @@
  */
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../../lib/i18n';
+import { LuckyScreen } from '../lucky-money/LuckyScreen';
 import { ChargeScreen } from '../merchant/ChargeScreen';
 import { ReceiveScreen } from '../merchant/ReceiveScreen';
+import { TouchScreen } from '../offline/TouchScreen';
 import { PayCodeScreen } from '../paycode/PayCodeScreen';
+import { CampaignsScreen } from '../red-envelopes/CampaignsScreen';
 import { ScanScreen } from '../scan/ScanScreen';
 import { HistoryScreen } from './history/HistoryScreen';
 import { HomeScreen } from './home/HomeScreen';
 import { PayScreen } from './pay/PayScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 
-export type PhoneTabId = 'home' | 'pay' | 'scan' | 'paycode' | 'receive' | 'charge' | 'history' | 'settings';
+export type PhoneTabId =
+  | 'home'
+  | 'pay'
+  | 'scan'
+  | 'paycode'
+  | 'receive'
+  | 'charge'
+  | 'touch'
+  | 'campaigns'
+  | 'lucky'
+  | 'history'
+  | 'settings';
 
 export interface PhoneTab {
   id: PhoneTabId;
@@ -32,6 +46,9 @@ export const PHONE_TABS: readonly PhoneTab[] = [
   { id: 'paycode', label: 'tab.paycode', icon: '▦', Screen: PayCodeScreen, inTabBar: false },
   { id: 'receive', label: 'tab.receive', icon: '▣', Screen: ReceiveScreen, inTabBar: false },
   { id: 'charge', label: 'tab.charge', icon: '◈', Screen: ChargeScreen, inTabBar: false },
+  { id: 'touch', label: 'tab.touch', icon: '⇄', Screen: TouchScreen, inTabBar: false },
+  { id: 'campaigns', label: 'tab.campaigns', icon: '🧧', Screen: CampaignsScreen, inTabBar: false },
+  { id: 'lucky', label: 'tab.lucky', icon: '✉', Screen: LuckyScreen, inTabBar: false },
   { id: 'history', label: 'tab.history', icon: '≡', Screen: HistoryScreen },
   { id: 'settings', label: 'tab.settings', icon: '⚙', Screen: SettingsScreen },
 ];

@@ -42,6 +42,9 @@ export interface PhoneSession {
   ledgerVersion: number;
   notice: PhoneNotice | null;
   stream: StreamState;
+  /** Airplane mode: the client refuses network calls and the event stream is closed (persisted per phone). */
+  airplane: boolean;
+  setAirplane(on: boolean): Promise<void>;
   refresh(): Promise<void>;
   /** Takes a server response's wallet view as current and tells views the ledger moved. */
   walletChanged(wallet?: WalletView): void;
@@ -53,6 +56,10 @@ export interface PhoneSession {
 
 /** Set when the user removed the default demo wallet, so a reload does not adopt it again. */
 const NO_AUTO_DEMO = 'settings/no-auto-demo';
+/** Airplane mode survives a reload, like on a real phone. */
+const AIRPLANE = 'settings/airplane';
+/** The last wallet view fetched, shown when the phone starts in airplane mode. */
+const CACHED_WALLET = 'cache/wallet';
 
 /** Errors that mean the stored device is not (or no longer) known to this server. */
 const STALE_DEVICE_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'WALLET_NOT_FOUND', 'DEVICE_REVOKED']);
@@ -67,19 +74,29 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
   const [notice, setNotice] = useState<PhoneNotice | null>(null);
   const fetchSeq = useRef(0);
   const noticeSeq = useRef(0);
+  const [airplane, setAirplaneState] = useState(false);
+  const airplaneRef = useRef(false);
+  const isOffline = useCallback(() => airplaneRef.current, []);
 
-  const client = useMemo(() => (device ? createApiClient(deviceIdentity(device)) : null), [device]);
+  const client = useMemo(
+    () => (device ? createApiClient(deviceIdentity(device), { offline: isOffline }) : null),
+    [device, isOffline],
+  );
 
   /** Fetches the wallet; out-of-order answers are dropped so the newest balance wins. */
-  const load = useCallback(async (target: StoredDevice, signed: EcnyClient) => {
-    const seq = ++fetchSeq.current;
-    const view = await fetchWallet(signed, target.walletId);
-    if (seq === fetchSeq.current) setWallet(view);
-  }, []);
+  const load = useCallback(
+    async (target: StoredDevice, signed: EcnyClient) => {
+      const seq = ++fetchSeq.current;
+      const view = await fetchWallet(signed, target.walletId);
+      if (seq === fetchSeq.current) setWallet(view);
+      void keyStore.kv.set(CACHED_WALLET, view).catch(() => {});
+    },
+    [keyStore],
+  );
 
   const connect = useCallback(
     async (target: StoredDevice, isLive: () => boolean = () => true) => {
-      const signed = createApiClient(deviceIdentity(target));
+      const signed = createApiClient(deviceIdentity(target), { offline: isOffline });
       try {
         await load(target, signed);
         if (!isLive()) return;
@@ -93,7 +110,7 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
         setStatus('failed');
       }
     },
-    [load],
+    [load, isOffline],
   );
 
   useEffect(() => {
@@ -101,6 +118,18 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
     const isLive = () => live;
     (async () => {
       let stored = await keyStore.loadDevice();
+      const startOffline = (await keyStore.kv.get<boolean>(AIRPLANE)) === true;
+      airplaneRef.current = startOffline;
+      setAirplaneState(startOffline);
+      if (startOffline && stored) {
+        // No network: show the last wallet view known; the offline wallet works from local storage.
+        const cached = await keyStore.kv.get<WalletView>(CACHED_WALLET);
+        if (!live) return;
+        if (cached?.walletId === stored.walletId) setWallet(cached);
+        setDevice(stored);
+        setStatus('ready');
+        return;
+      }
       const autoDemo = assignment && !(await keyStore.kv.get<boolean>(NO_AUTO_DEMO));
       if (stored?.source === 'demo' || (!stored && autoDemo)) {
         const demos = await fetchDemoWallets().catch(() => []);
@@ -133,7 +162,7 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
   }, [keyStore, assignment, connect]);
 
   const refresh = useCallback(async () => {
-    if (!device || !client) return;
+    if (!device || !client || airplaneRef.current) return;
     try {
       await load(device, client);
       setError(null);
@@ -148,15 +177,32 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
       if (view) {
         fetchSeq.current++;
         setWallet(view);
+        void keyStore.kv.set(CACHED_WALLET, view).catch(() => {});
       } else {
         void refresh();
       }
       setLedgerVersion((v) => v + 1);
     },
-    [refresh],
+    [refresh, keyStore],
   );
 
-  const walletId = status === 'ready' ? device?.walletId : undefined;
+  const setAirplane = useCallback(
+    async (on: boolean) => {
+      airplaneRef.current = on;
+      setAirplaneState(on);
+      await keyStore.kv.set(AIRPLANE, on);
+      if (on) return;
+      if (status === 'ready' && device && client) {
+        await refresh();
+        setLedgerVersion((v) => v + 1);
+      } else if (device) {
+        await connect(device);
+      }
+    },
+    [keyStore, status, device, client, refresh, connect],
+  );
+
+  const walletId = status === 'ready' && !airplane ? device?.walletId : undefined;
   const stream = useEventSource(walletId ? eventsUrl(walletId) : null, {
     'payment.settled': (data) => {
       const event = data as { to?: string; from?: string; amount?: number };
@@ -172,6 +218,10 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
     },
     // Top ups from this phone already show their result; the event keeps other views current.
     'wallet.topup': () => walletChanged(),
+    // Offline money moving to or from the online balance (load, deposit, compensation at sync).
+    'offline.loaded': () => walletChanged(),
+    'offline.deposited': () => walletChanged(),
+    'offline.synced': () => walletChanged(),
   });
 
   const adopt = useCallback(
@@ -222,6 +272,8 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
     ledgerVersion,
     notice,
     stream,
+    airplane,
+    setAirplane,
     refresh,
     walletChanged,
     adopt,

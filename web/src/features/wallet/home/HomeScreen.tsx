@@ -1,5 +1,8 @@
 /** Home: the balance card, shortcuts to the other screens, and top up from the linked bank account. */
 import { useI18n } from '../../../lib/i18n';
+import { OfflineCard } from '../../offline/OfflineCard';
+import { useOffline } from '../../offline/offline-context';
+import { RestrictedBalanceCard } from '../../red-envelopes/RestrictedBalanceCard';
 import { usePhone } from '../phone-context';
 import { BalanceCard } from './BalanceCard';
 import { TopUpForm } from './TopUpForm';
@@ -7,10 +10,12 @@ import { TopUpForm } from './TopUpForm';
 export function HomeScreen() {
   const { t } = useI18n();
   const { navigate, session } = usePhone();
+  const { touch } = useOffline();
   const isMerchant = !!session.wallet?.merchant;
   return (
     <div className="screen">
       <BalanceCard />
+      <RestrictedBalanceCard />
       <div className="home-actions">
         <button type="button" className="home-action" onClick={() => navigate('pay')}>
           <span className="home-action-icon">¥</span>
@@ -56,11 +61,42 @@ export function HomeScreen() {
             </button>
           </>
         )}
+        <button
+          type="button"
+          className="home-action"
+          onClick={() => {
+            touch.start();
+            navigate('touch');
+          }}
+          data-testid="touch-start"
+        >
+          <span className="home-action-icon">⇄</span>
+          {t('touch.start')}
+        </button>
+        <button
+          type="button"
+          className="home-action"
+          onClick={() => navigate('campaigns')}
+          data-testid="home-campaigns"
+        >
+          <span className="home-action-icon">🧧</span>
+          {t('tab.campaigns')}
+        </button>
+        <button
+          type="button"
+          className="home-action"
+          onClick={() => navigate('lucky')}
+          data-testid="home-lucky"
+        >
+          <span className="home-action-icon">✉</span>
+          {t('tab.lucky')}
+        </button>
         <button type="button" className="home-action" onClick={() => navigate('history')}>
           <span className="home-action-icon">≡</span>
           {t('tab.history')}
         </button>
       </div>
+      <OfflineCard />
       <TopUpForm />
     </div>
   );

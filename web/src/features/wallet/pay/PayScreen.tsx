@@ -8,6 +8,8 @@ import { type FormEvent, useState } from 'react';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { describeError, type ErrorInfo } from '../../../lib/errors';
 import { useI18n } from '../../../lib/i18n';
+import { CampaignPayPanel } from '../../red-envelopes/pay/CampaignPayPanel';
+import { useCampaignPay } from '../../red-envelopes/pay/use-campaign-pay';
 import { displayNameOf, useDirectory } from '../api/directory';
 import { payOnline, type SettledPayment } from '../api/pay';
 import { usePhone } from '../phone-context';
@@ -25,6 +27,8 @@ export function PayScreen() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [paid, setPaid] = useState<SettledPayment | null>(null);
+  // Campaign (red-envelope) money is spent first at eligible shops: POST /v1/campaigns/pay.
+  const campaignPay = useCampaignPay();
   const wallet = session.wallet;
   if (!wallet) return null;
 
@@ -43,11 +47,15 @@ export function PayScreen() {
     setBusy(true);
     try {
       const fen = parseYuan(amount);
-      const settled = await payOnline(
-        session.client,
-        { from: wallet.walletId, to: payee, amount: fen, ...(memo.trim() ? { memo: memo.trim() } : {}) },
-        issuer.issuerPublicKey,
-      );
+      const payment = {
+        from: wallet.walletId,
+        to: payee,
+        amount: fen,
+        ...(memo.trim() ? { memo: memo.trim() } : {}),
+      };
+      const settled = campaignPay.active
+        ? await campaignPay.pay(session.client, payment, issuer.issuerPublicKey)
+        : await payOnline(session.client, payment, issuer.issuerPublicKey);
       setPaid(settled);
       setAmount('');
       setMemo('');
@@ -134,6 +142,7 @@ export function PayScreen() {
           </div>
         </div>
       )}
+      <CampaignPayPanel pay={campaignPay} error={error} directory={wallets} />
       <ErrorNotice error={error} />
       <ErrorNotice error={directoryError} />
     </form>

@@ -4,6 +4,7 @@
  * device" switch for attack demos belong here too.
  */
 import { useI18n } from '../../../lib/i18n';
+import { OfflineSettings } from '../../offline/OfflineSettings';
 import { operatorName } from '../api/info';
 import { usePhone } from '../phone-context';
 
@@ -34,6 +35,7 @@ export function SettingsScreen() {
           {tier && <span className="muted"> · {tier.kyc}</span>}
         </dd>
       </dl>
+      <OfflineSettings />
       <p className="muted small">
         {t(device.source === 'demo' ? 'settings.source.demo' : 'settings.source.created')}
         <br />

@@ -1,0 +1,250 @@
+/** One campaign in the console: live funnel, draw / reclaim, timeline and the latest progress events. */
+import { formatFen } from '@ecny-sim/wallet-core';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { Money } from '../../../components/Money';
+import { createApiClient } from '../../../lib/api';
+import { describeError, type ErrorInfo } from '../../../lib/errors';
+import { type MessageKey, useI18n } from '../../../lib/i18n';
+import { fetchCampaign, usePolled } from '../../red-envelopes/api/campaigns';
+import type { CampaignStats, CampaignView } from '../../red-envelopes/api/types';
+import { formatTime, useNow } from '../../red-envelopes/time';
+import { adminClient } from './admin-client';
+import { type CampaignProgress, onCampaignProgress } from './progress-bus';
+
+const STATS_POLL_MS = 3000;
+let eventSeq = 0;
+
+interface Loaded {
+  campaign: CampaignView;
+  stats: CampaignStats;
+}
+
+export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAct: boolean }) {
+  const { t } = useI18n();
+  const id = initial.campaignId;
+  const [version, setVersion] = useState(0);
+  const load = useCallback(async (): Promise<Loaded> => {
+    const [campaign, stats] = await Promise.all([fetchCampaign(id), createApiClient().campaignStats(id)]);
+    return { campaign, stats };
+  }, [id]);
+  const { value, error: loadError } = usePolled(load, STATS_POLL_MS, version);
+  const [events, setEvents] = useState<CampaignProgress[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  useEffect(
+    () =>
+      onCampaignProgress((event) => {
+        if (event.campaignId !== id) return;
+        setEvents((list) => [{ ...event, at: event.at ?? Date.now(), seq: ++eventSeq }, ...list].slice(0, 8));
+        clearTimeout(pending.current);
+        pending.current = setTimeout(() => setVersion((v) => v + 1), 150);
+      }),
+    [id],
+  );
+  useEffect(() => () => clearTimeout(pending.current), []);
+
+  const campaign = value?.campaign ?? initial;
+  const stats = value?.stats ?? null;
+  const phase = stats?.phase ?? campaign.phase;
+
+  const act = async (what: 'draw' | 'reclaim') => {
+    setBusy(true);
+    setError(null);
+    setNote(null);
+    try {
+      const admin = await adminClient();
+      if (!admin) throw new Error(t('cc.noToken'));
+      if (what === 'draw') {
+        const d = await admin.drawCampaign(id);
+        setNote(t('cc.drawn', { winners: d.winners.length, registrations: d.registrations }));
+      } else {
+        const r = await admin.reclaimCampaign(id);
+        setNote(t('cc.reclaimedNote', { amount: formatFen(r.reclaimedNow), wallets: r.wallets }));
+      }
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article className="cc-card" data-testid="console-campaign" data-campaign-id={id} data-phase={phase}>
+      <header className="cc-card-head">
+        <strong>{campaign.name}</strong>
+        <span className={`cc-phase ${phase}`} data-testid="console-campaign-phase">
+          {t(`re.phase.${phase}` as MessageKey)}
+        </span>
+      </header>
+      <div className="muted small">
+        {campaign.prizes.map((p) => `${formatFen(p.amount)} × ${p.count}`).join(' + ')} ·{' '}
+        {t('cc.budgetOf', { amount: formatFen(campaign.budget) })}
+      </div>
+      <Funnel stats={stats} />
+      {canAct && (
+        <div className="cc-actions">
+          <button
+            type="button"
+            className="button small primary"
+            onClick={() => void act('draw')}
+            disabled={busy || phase !== 'closed'}
+            data-testid="console-draw"
+          >
+            {t('cc.draw')}
+          </button>
+          <button
+            type="button"
+            className="button small secondary"
+            onClick={() => void act('reclaim')}
+            disabled={busy || phase !== 'ended'}
+            data-testid="console-reclaim"
+          >
+            {t('cc.reclaim')}
+          </button>
+        </div>
+      )}
+      {note && (
+        <p className="success" data-testid="console-campaign-note">
+          {note}
+        </p>
+      )}
+      <ErrorNotice error={error ?? loadError} />
+      <Timeline campaign={campaign} stats={stats} />
+      {events.length > 0 && (
+        <ul className="cc-events" data-testid="campaign-events">
+          {events.map((e) => (
+            <li key={String(e.seq)}>
+              <span className="muted">{formatTime(Number(e.at))}</span> {e.kind}
+              {typeof e.amount === 'number' ? ` ${formatFen(e.amount)}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+}
+
+function Funnel({ stats }: { stats: CampaignStats | null }) {
+  const { t } = useI18n();
+  const s = stats;
+  const base = Math.max(1, s?.registrants ?? 0);
+  const money = Math.max(1, s?.awarded ?? 0);
+  const steps: { key: string; label: MessageKey; value: number; share: number; amount?: number }[] = s
+    ? [
+        {
+          key: 'registrants',
+          label: 'cc.funnel.registrants',
+          value: s.registrants,
+          share: s.registrants / base,
+        },
+        {
+          key: 'winners',
+          label: 'cc.funnel.winners',
+          value: s.winners,
+          share: s.winners / base,
+          amount: s.awarded,
+        },
+        {
+          key: 'claimed',
+          label: 'cc.funnel.claimed',
+          value: s.claimed,
+          share: s.claimed / base,
+          amount: s.claimedAmount,
+        },
+        {
+          key: 'spent',
+          label: 'cc.funnel.spent',
+          value: s.payments,
+          share: s.spent / money,
+          amount: s.spent,
+        },
+        {
+          key: 'reclaimed',
+          label: 'cc.funnel.reclaimed',
+          value: s.reclaimed,
+          share: s.reclaimed / Math.max(1, s.budget),
+          amount: s.reclaimed,
+        },
+      ]
+    : [];
+  return (
+    <ol className="cc-funnel" data-testid="campaign-funnel">
+      {steps.map((step) => (
+        <li
+          key={step.key}
+          className="cc-funnel-step"
+          data-testid={`funnel-${step.key}`}
+          data-value={step.key === 'reclaimed' ? step.amount : step.value}
+          data-amount={step.amount ?? ''}
+        >
+          <span className="cc-funnel-label">{t(step.label)}</span>
+          <span className="cc-funnel-bar">
+            <span style={{ width: `${Math.min(100, Math.round(step.share * 100))}%` }} />
+          </span>
+          <span className="cc-funnel-value">
+            {step.key === 'reclaimed' ? (
+              <Money fen={step.amount ?? 0} />
+            ) : (
+              <>
+                {step.key === 'spent' ? t('cc.payments', { n: step.value }) : step.value}
+                {step.amount !== undefined && (
+                  <>
+                    {' · '}
+                    <Money fen={step.amount} />
+                  </>
+                )}
+              </>
+            )}
+          </span>
+        </li>
+      ))}
+      {s && s.merchantsReached > 0 && (
+        <li className="muted small">{t('cc.merchantsReached', { n: s.merchantsReached })}</li>
+      )}
+    </ol>
+  );
+}
+
+function Timeline({ campaign, stats }: { campaign: CampaignView; stats: CampaignStats | null }) {
+  const { t } = useI18n();
+  const now = useNow(1000);
+  const points: { key: string; label: MessageKey; at: number | null }[] = [
+    { key: 'created', label: 'cc.tl.created', at: campaign.createdAt },
+    { key: 'opens', label: 'cc.tl.opens', at: campaign.registrationOpensAt },
+    { key: 'closes', label: 'cc.tl.closes', at: campaign.registrationClosesAt },
+    { key: 'drawn', label: 'cc.tl.drawn', at: campaign.drawnAt },
+    { key: 'spendFrom', label: 'cc.tl.spendFrom', at: campaign.spendFrom },
+    { key: 'spendUntil', label: 'cc.tl.spendUntil', at: campaign.spendUntil },
+    {
+      key: 'reclaimed',
+      label: 'cc.tl.reclaimed',
+      at: (stats?.reclaimed ?? campaign.reclaimed) > 0 ? -1 : null,
+    },
+  ];
+  return (
+    <ol className="cc-timeline" data-testid="campaign-timeline">
+      {points.map((p) => {
+        const done = p.at !== null && (p.at === -1 || p.at <= now);
+        return (
+          <li
+            key={p.key}
+            className={done ? 'done' : 'todo'}
+            data-point={p.key}
+            data-done={done ? 'true' : 'false'}
+          >
+            <span className="cc-dot" aria-hidden="true" />
+            <span>{t(p.label)}</span>
+            <span className="muted">
+              {p.at !== null && p.at > 0 ? formatTime(p.at) : p.at === -1 ? '✓' : '—'}
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

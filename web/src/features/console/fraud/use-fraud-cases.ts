@@ -1,0 +1,53 @@
+/** Fraud cases for the console: listed from GET /v1/fraud-cases, refreshed on `fraud.detected` and a timer. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { createApiClient } from '../../../lib/api';
+import { describeError, type ErrorInfo } from '../../../lib/errors';
+import type { FraudCaseDetail, FraudCaseSummary } from '../../offline/api-types';
+
+const POLL_MS = 10_000;
+
+export function useFraudCases(): {
+  cases: FraudCaseSummary[];
+  error: ErrorInfo | null;
+  refreshSoon(): void;
+} {
+  const [cases, setCases] = useState<FraudCaseSummary[]>([]);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const live = useRef(true);
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const refresh = useCallback(async () => {
+    try {
+      const { cases: list } = await createApiClient().fraudCases(50);
+      if (!live.current) return;
+      setCases(list);
+      setError(null);
+    } catch (e) {
+      if (live.current) setError(describeError(e));
+    }
+  }, []);
+
+  const refreshSoon = useCallback(() => {
+    clearTimeout(pending.current);
+    pending.current = setTimeout(() => void refresh(), 100);
+  }, [refresh]);
+
+  useEffect(() => {
+    live.current = true;
+    void refresh();
+    const timer = setInterval(() => void refresh(), POLL_MS);
+    return () => {
+      live.current = false;
+      clearInterval(timer);
+      clearTimeout(pending.current);
+    };
+  }, [refresh]);
+
+  return { cases, error, refreshSoon };
+}
+
+export function fetchFraudCase(caseId: string): Promise<FraudCaseDetail> {
+  return createApiClient()
+    .fraudCase(caseId)
+    .then((r) => r.case);
+}

@@ -1,0 +1,251 @@
+/**
+ * Home's offline part: offline coins and what is pending apart from the
+ * online balance, "Load to device", sync (automatic on reconnect, or now)
+ * with the server's verdict per uploaded item, and deposit back to online.
+ */
+import { formatFen, parseYuan } from '@ecny-sim/wallet-core';
+import { type FormEvent, useState } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Money } from '../../components/Money';
+import { describeError, type ErrorInfo } from '../../lib/errors';
+import { type MessageKey, useI18n } from '../../lib/i18n';
+import { usePhone } from '../wallet/phone-context';
+import type { DepositResult } from './api-types';
+import { useOffline } from './offline-context';
+import './offline.css';
+
+export function OfflineCard() {
+  const { t } = useI18n();
+  const { session } = usePhone();
+  const { offline } = useOffline();
+  const { balances } = offline;
+
+  if (offline.status === 'needs-network' || offline.status === 'starting' || offline.status === 'failed') {
+    return (
+      <div className="card offline-card" data-testid="offline-card">
+        <h3>{t('offline.title')}</h3>
+        <p className="muted small" data-testid="offline-status">
+          {offline.status === 'needs-network' ? t('offline.needsNetwork') : t('offline.starting')}
+        </p>
+        <ErrorNotice error={offline.error} />
+      </div>
+    );
+  }
+
+  const pending = balances?.unsynced ?? 0;
+  return (
+    <div className="card offline-card" data-testid="offline-card">
+      <div className="offline-head">
+        <h3>{t('offline.title')}</h3>
+        {offline.tampered && (
+          <span className="badge danger" data-testid="tampered-badge">
+            {t('offline.tampered')}
+          </span>
+        )}
+      </div>
+      {offline.revoked && (
+        <p className="error-line" data-testid="device-revoked">
+          {t('offline.revoked')}
+        </p>
+      )}
+      <dl className="offline-balances">
+        <div>
+          <dt>{t('offline.balance')}</dt>
+          <dd>
+            <Money fen={balances?.offline ?? 0} testId="offline-balance" />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('offline.pending')}</dt>
+          <dd>
+            <Money fen={pending} testId="pending-balance" />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('offline.unconfirmedOut')}</dt>
+          <dd>
+            <Money fen={balances?.unconfirmedOut ?? 0} testId="unconfirmed-out" />
+          </dd>
+        </div>
+      </dl>
+      <p className="muted small">
+        <span data-testid="outbox-count" data-count={offline.outboxCount}>
+          {t('offline.outbox', { n: offline.outboxCount })}
+        </span>
+        {session.airplane && <> · {t('offline.airplaneHint')}</>}
+      </p>
+      <LoadForm />
+      <SyncPanel />
+      <DepositButton />
+    </div>
+  );
+}
+
+function LoadForm() {
+  const { t } = useI18n();
+  const { session } = usePhone();
+  const { offline } = useOffline();
+  const [amount, setAmount] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [done, setDone] = useState<number | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setDone(null);
+    setBusy(true);
+    try {
+      const fen = parseYuan(amount);
+      await offline.load(fen);
+      setDone(fen);
+      setAmount('');
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} className="offline-load">
+      <div className="row">
+        <input
+          className="input"
+          inputMode="decimal"
+          placeholder={t('offline.loadAmount')}
+          aria-label={t('offline.loadAmount')}
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          data-testid="load-amount"
+        />
+        <button
+          type="submit"
+          className="button"
+          disabled={busy || !amount || session.airplane}
+          data-testid="load-submit"
+        >
+          {t('offline.load')}
+        </button>
+      </div>
+      {done !== null && (
+        <p className="success" data-testid="load-done">
+          {t('offline.loaded', { amount: formatFen(done) })}
+        </p>
+      )}
+      <ErrorNotice error={error} />
+    </form>
+  );
+}
+
+function SyncPanel() {
+  const { t } = useI18n();
+  const { session } = usePhone();
+  const { offline } = useOffline();
+  const report = offline.lastSync;
+  return (
+    <div className="offline-sync">
+      <button
+        type="button"
+        className="button secondary small"
+        disabled={offline.syncing || session.airplane}
+        onClick={() => void offline.sync()}
+        data-testid="sync-now"
+      >
+        {offline.syncing ? t('offline.syncing') : t('offline.sync')}
+      </button>
+      {report && !report.error && (
+        <div data-testid="sync-report" data-at={report.at}>
+          <p className="muted small">
+            {t('offline.synced', {
+              time: new Date(report.at).toTimeString().slice(0, 8),
+              n: report.uploaded,
+            })}
+          </p>
+          <ul className="verdicts" data-testid="sync-verdicts">
+            {report.verdicts.length === 0 && <li className="muted small">{t('offline.noVerdicts')}</li>}
+            {report.verdicts.map((v) => {
+              const [kind, requestId] = v.id.split(':');
+              return (
+                <li
+                  key={v.id}
+                  className={`verdict verdict-${v.status}`}
+                  data-testid="sync-verdict"
+                  data-status={v.status}
+                  data-item={v.id}
+                >
+                  <span>{t(kind === 'sent' ? 'verdict.sent' : 'verdict.recv')}</span>
+                  <code className="mono small">{requestId?.slice(0, 10)}</code>
+                  <strong>{t(`verdict.${v.status}` as MessageKey)}</strong>
+                  {v.status === 'invalid' && <code className="small">{v.code}</code>}
+                </li>
+              );
+            })}
+          </ul>
+          {report.fraudCases.length > 0 && (
+            <p className="error-line small" data-testid="sync-fraud">
+              {t('offline.fraud', { n: report.fraudCases.length })}
+            </p>
+          )}
+        </div>
+      )}
+      {report?.error && (
+        <div data-testid="sync-error" data-code={report.error.code} data-at={report.at}>
+          <ErrorNotice error={report.error} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function DepositButton() {
+  const { t } = useI18n();
+  const { session } = usePhone();
+  const { offline } = useOffline();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [results, setResults] = useState<DepositResult[] | null>(null);
+  const deposit = async () => {
+    setBusy(true);
+    setError(null);
+    setResults(null);
+    try {
+      setResults(await offline.deposit());
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const deposited = (results ?? []).reduce((s, r) => s + (r.status === 'refused' ? 0 : r.amount), 0);
+  const refused = (results ?? []).filter((r) => r.status === 'refused');
+  return (
+    <div className="offline-deposit">
+      <button
+        type="button"
+        className="button secondary small"
+        disabled={
+          busy ||
+          session.airplane ||
+          !offline.balances ||
+          offline.balances.offline + offline.balances.restricted === 0
+        }
+        onClick={() => void deposit()}
+        data-testid="deposit-submit"
+      >
+        {t('offline.deposit')}
+      </button>
+      {results && (
+        <p className="small" data-testid="deposit-result" data-amount={deposited}>
+          {t('offline.deposited', { amount: formatFen(deposited) })}
+          {refused.length > 0 &&
+            ` · ${t('offline.refused', {
+              n: refused.length,
+              codes: [...new Set(refused.map((r) => (r.status === 'refused' ? r.code : '')))].join(', '),
+            })}`}
+        </p>
+      )}
+      <ErrorNotice error={error} />
+    </div>
+  );
+}

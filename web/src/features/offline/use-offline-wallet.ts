@@ -1,0 +1,307 @@
+/**
+ * One phone's offline wallet: coins, outbox and secure element in the
+ * phone's own IndexedDB (namespace `offline/<deviceId>/` of `ecny-phone-<n>`),
+ * restored at start (an interrupted payment is completed by recover()).
+ * Load, sync and deposit go through the phone's signed client, so airplane
+ * mode stops them; paying and receiving by touch need no network.
+ */
+import {
+  type DeviceCert,
+  DeviceCertSchema,
+  EcnyError,
+  encodeKey,
+  NobleSigner,
+  type OfflineBalances,
+  randomId,
+  type TrustAnchors,
+  WalletStore,
+} from '@ecny-sim/wallet-core';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { describeError, type ErrorInfo } from '../../lib/errors';
+import type { StoredDevice } from '../../lib/key-store';
+import { PrefixedKeyValue } from '../../lib/prefixed-key-value';
+import type { IssuerInfo } from '../wallet/api/info';
+import type { PhoneSession } from '../wallet/use-phone-session';
+import type { DepositBody, DepositResult, FraudCaseSummary, SyncVerdict } from './api-types';
+import { PersistentSecureElement, type SecureElementRecord } from './persistent-se';
+import { WebOfflineWallet } from './web-offline-wallet';
+
+export type OfflineStatus = 'starting' | 'ready' | 'needs-network' | 'failed';
+
+export interface SyncReport {
+  at: number;
+  /** Items uploaded. */
+  uploaded: number;
+  verdicts: SyncVerdict[];
+  fraudCases: FraudCaseSummary[];
+  error: ErrorInfo | null;
+}
+
+export interface OfflineState {
+  status: OfflineStatus;
+  error: ErrorInfo | null;
+  wallet: WebOfflineWallet | null;
+  balances: OfflineBalances | null;
+  outboxCount: number;
+  tampered: boolean;
+  revoked: boolean;
+  syncing: boolean;
+  lastSync: SyncReport | null;
+  /** Where the coins live, for Settings. */
+  storage: string | null;
+  /** Re-reads balances and outbox from storage. */
+  refresh(): Promise<void>;
+  load(amount: number): Promise<void>;
+  sync(): Promise<SyncReport | null>;
+  deposit(): Promise<DepositResult[]>;
+  setTampered(on: boolean): void;
+}
+
+const SE_KEY = 'se';
+const PENDING_LOAD = 'meta/pendingLoad';
+const DEPOSIT_PREFIX = 'meta/deposit:';
+/** Errors after which a load or deposit may have reached the server: keep it to resend. */
+const MAYBE_SENT = new Set(['NETWORK', 'AIRPLANE_MODE', 'BAD_RESPONSE', 'INTERNAL', 'ERROR']);
+
+export function trustAnchors(issuer: IssuerInfo): TrustAnchors {
+  return {
+    issuerPublicKey: issuer.issuerPublicKey,
+    operatorCerts: Object.fromEntries(issuer.info.operators.map((o) => [o.operatorId, o.cert])),
+  };
+}
+
+/** The device certificate saved at registration, if it is one for this key. */
+function savedCert(device: StoredDevice, publicKey: string): DeviceCert | null {
+  const parsed = DeviceCertSchema.safeParse(device.deviceCert);
+  if (!parsed.success) return null;
+  const cert = parsed.data as DeviceCert;
+  return cert.publicKey === publicKey && cert.deviceId === device.deviceId ? cert : null;
+}
+
+export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | null): OfflineState {
+  const { device, client, keyStore, airplane } = session;
+  const ready = session.status === 'ready';
+  const [status, setStatus] = useState<OfflineStatus>('starting');
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [wallet, setWallet] = useState<WebOfflineWallet | null>(null);
+  const [balances, setBalances] = useState<OfflineBalances | null>(null);
+  const [outboxCount, setOutboxCount] = useState(0);
+  const [tampered, setTamperedState] = useState(false);
+  const [revoked, setRevoked] = useState(false);
+  const [syncing, setSyncing] = useState(false);
+  const [lastSync, setLastSync] = useState<SyncReport | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const walletRef = useRef<WebOfflineWallet | null>(null);
+  walletRef.current = wallet;
+
+  const kv = useMemo(
+    () => (device ? new PrefixedKeyValue(keyStore.kv, `offline/${device.deviceId}/`) : null),
+    [keyStore, device],
+  );
+
+  const readState = useCallback(async (w: WebOfflineWallet) => {
+    const [b, outbox, isRevoked] = await Promise.all([w.balances(), w.outbox(), w.isRevoked()]);
+    if (walletRef.current !== w && walletRef.current !== null) return;
+    setBalances(b);
+    setOutboxCount(outbox.length);
+    setRevoked(isRevoked);
+    setTamperedState(w.se.tampered);
+  }, []);
+
+  // Start (or restore) the offline wallet of the phone's current device.
+  const deviceId = device?.deviceId;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: restarts only for a new device, issuer or retry
+  useEffect(() => {
+    if (!ready || !device || !kv || !issuer) return;
+    let live = true;
+    setStatus('starting');
+    (async () => {
+      const signer = new NobleSigner(device.secretKey);
+      const save = (record: SecureElementRecord) => {
+        kv.set(SE_KEY, record).catch((e: unknown) => live && setError(describeError(e)));
+      };
+      const record = await kv.get<SecureElementRecord>(SE_KEY);
+      let se: PersistentSecureElement;
+      if (record) {
+        se = new PersistentSecureElement({
+          signer,
+          cert: record.cert,
+          state: record.state,
+          tampered: record.tampered,
+          now: Date.now(),
+          save,
+        });
+      } else {
+        // First start: the certificate from registration, else the one the server returns at sync.
+        let cert = savedCert(device, encodeKey(signer.publicKey));
+        if (!cert) {
+          if (!client || airplane) {
+            if (live) setStatus('needs-network');
+            return;
+          }
+          cert = (await client.sync(device.deviceId, [])).cert;
+        }
+        se = new PersistentSecureElement({ signer, cert, now: Date.now(), save });
+        se.persist();
+      }
+      const w = new WebOfflineWallet({ se, store: new WalletStore(kv), trust: trustAnchors(issuer) });
+      await w.recover();
+      if (!live) return;
+      walletRef.current = w;
+      setWallet(w);
+      setError(null);
+      await readState(w);
+      if (live) setStatus('ready');
+    })().catch((e: unknown) => {
+      if (!live) return;
+      setError(describeError(e));
+      setStatus('failed');
+    });
+    return () => {
+      live = false;
+      walletRef.current = null;
+      setWallet(null);
+    };
+  }, [ready, deviceId, kv, issuer, attempt]);
+
+  const refresh = useCallback(async () => {
+    const w = walletRef.current;
+    if (w) await readState(w);
+  }, [readState]);
+
+  /** Resends what may not have reached the server: an interrupted load, unanswered deposits. */
+  const resendPending = useCallback(async () => {
+    const w = walletRef.current;
+    if (!w || !kv || !client || !device) return;
+    const pendingLoad = await kv.get<{ requestId: string; amount: number }>(PENDING_LOAD);
+    if (pendingLoad) {
+      const r = await client.loadToDevice(device.walletId, pendingLoad.amount, {
+        requestId: pendingLoad.requestId,
+      });
+      await w.load(r.coins);
+      await kv.delete(PENDING_LOAD);
+    }
+    for (const [key, body] of await kv.entries<DepositBody>(DEPOSIT_PREFIX)) {
+      await client.deposit(device.deviceId, body);
+      await kv.delete(key);
+    }
+  }, [kv, client, device]);
+
+  const sync = useCallback(async (): Promise<SyncReport | null> => {
+    const w = walletRef.current;
+    if (!w || !client || !device) return null;
+    setSyncing(true);
+    let report: SyncReport;
+    let uploaded = 0;
+    try {
+      await resendPending();
+      const items = await w.outbox();
+      uploaded = items.length;
+      const response = await client.sync(device.deviceId, items);
+      await w.applySync(response);
+      if (response.revokedDevices.includes(device.deviceId)) await w.markRevoked();
+      report = {
+        at: response.time,
+        uploaded,
+        verdicts: response.verdicts,
+        fraudCases: response.fraudCases,
+        error: null,
+      };
+    } catch (e) {
+      const info = describeError(e);
+      if (info.code === 'DEVICE_REVOKED') await w.markRevoked();
+      report = { at: Date.now(), uploaded, verdicts: [], fraudCases: [], error: info };
+    } finally {
+      setSyncing(false);
+    }
+    if (walletRef.current === w) {
+      setLastSync(report);
+      await readState(w);
+    }
+    if (!report.error) session.walletChanged();
+    return report;
+  }, [client, device, resendPending, readState, session]);
+
+  // Reconnecting (airplane mode off) syncs at once; so does starting online with something to upload.
+  const wasOffline = useRef<boolean | null>(null);
+  useEffect(() => {
+    if (status === 'needs-network' && !airplane) setAttempt((n) => n + 1);
+    if (status !== 'ready') return;
+    const before = wasOffline.current;
+    wasOffline.current = airplane;
+    if (airplane) return;
+    if (before === true) {
+      void sync();
+    } else if (before === null && kv) {
+      void (async () => {
+        const w = walletRef.current;
+        const pending =
+          (w && (await w.outbox()).length > 0) ||
+          (await kv.get(PENDING_LOAD)) !== undefined ||
+          (await kv.entries(DEPOSIT_PREFIX)).length > 0;
+        if (pending) await sync();
+      })();
+    }
+  }, [airplane, status, sync, kv]);
+
+  const load = useCallback(
+    async (amount: number) => {
+      const w = walletRef.current;
+      if (!w || !client || !device || !kv)
+        throw new EcnyError('OFFLINE_NOT_READY', 'offline wallet not ready');
+      const requestId = randomId('ld');
+      // Kept until the coins are stored: a load interrupted after the server took it is resent (same requestId).
+      await kv.set(PENDING_LOAD, { requestId, amount });
+      try {
+        const r = await client.loadToDevice(device.walletId, amount, { requestId });
+        await w.load(r.coins);
+        await kv.delete(PENDING_LOAD);
+        session.walletChanged(r.wallet);
+      } catch (e) {
+        if (!MAYBE_SENT.has(describeError(e).code)) await kv.delete(PENDING_LOAD);
+        throw e;
+      } finally {
+        await readState(w);
+      }
+    },
+    [client, device, kv, session, readState],
+  );
+
+  const deposit = useCallback(async (): Promise<DepositResult[]> => {
+    const w = walletRef.current;
+    if (!w || !client || !issuer || !kv) throw new EcnyError('OFFLINE_NOT_READY', 'offline wallet not ready');
+    try {
+      const r = await client.depositFromWallet(w, { issuerPublicKey: issuer.info.issuerPublicKey });
+      await kv.delete(`${DEPOSIT_PREFIX}${r.body.requestId}`);
+      session.walletChanged(r.wallet);
+      return r.results;
+    } finally {
+      await readState(w);
+    }
+  }, [client, issuer, kv, session, readState]);
+
+  const setTampered = useCallback((on: boolean) => {
+    const w = walletRef.current;
+    if (!w) return;
+    (w.se as PersistentSecureElement).setTampered(on, Date.now());
+    setTamperedState(w.se.tampered);
+  }, []);
+
+  return {
+    status,
+    error,
+    wallet,
+    balances,
+    outboxCount,
+    tampered,
+    revoked,
+    syncing,
+    lastSync,
+    storage: kv ? `${keyStore.kv.dbName} · ${kv.prefix}` : null,
+    refresh,
+    load,
+    sync,
+    deposit,
+    setTampered,
+  };
+}

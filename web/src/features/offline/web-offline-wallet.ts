@@ -1,0 +1,85 @@
+/**
+ * The phone's OfflineWallet with two additions for the demo:
+ * - it remembers the coins of its last payment, so a tampered phone can
+ *   "replay last coins" (pay exactly those coins again to someone else);
+ * - once the server refused the device as revoked, an honest phone refuses
+ *   to pay (DEVICE_REVOKED). A tampered phone ignores that, and the payee,
+ *   once it has the revocation list, rejects it (CERT_REVOKED).
+ */
+import {
+  EcnyError,
+  OfflineWallet,
+  type PaymentBundle,
+  type PaymentRequest,
+  type StoredCoin,
+} from '@ecny-sim/wallet-core';
+
+export interface LastPayment {
+  requestId: string;
+  coinIds: string[];
+  amount: number;
+  at: number;
+}
+
+const LAST_PAYMENT = 'lastPayment';
+const REVOKED = 'revoked';
+
+export class WebOfflineWallet extends OfflineWallet {
+  /** Set only while pay() replays: coin selection then sees exactly these coins. */
+  #replay: Set<string> | null = null;
+
+  override async unspentCoins(): Promise<StoredCoin[]> {
+    const replay = this.#replay;
+    if (!replay) return super.unspentCoins();
+    return (await this.store.listCoins()).filter((c) => replay.has(c.coinId));
+  }
+
+  /**
+   * `attack.reuseSpentCoins` here means "replay last coins": the coins of the
+   * last payment are offered again (only a tampered element signs them).
+   */
+  override async pay(
+    request: PaymentRequest,
+    attack: { reuseSpentCoins?: boolean } = {},
+  ): Promise<{ bundle: PaymentBundle; bytes: Uint8Array }> {
+    if (!this.se.tampered && (await this.isRevoked())) {
+      throw new EcnyError('DEVICE_REVOKED', 'the issuer revoked this device; it may not pay');
+    }
+    const last = attack.reuseSpentCoins ? await this.lastPayment() : undefined;
+    if (attack.reuseSpentCoins && !last) {
+      throw new EcnyError('NOTHING_TO_REPLAY', 'this device has not paid anything yet');
+    }
+    let result: { bundle: PaymentBundle; bytes: Uint8Array };
+    if (last) {
+      this.#replay = new Set(last.coinIds);
+      try {
+        // Selection looks at unspentCoins(), which now lists the last payment's (spent) coins.
+        result = await super.pay(request);
+      } finally {
+        this.#replay = null;
+      }
+    } else {
+      result = await super.pay(request);
+    }
+    await this.store.setMeta(LAST_PAYMENT, {
+      requestId: request.requestId,
+      coinIds: result.bundle.spends.map(({ spend }) => spend.inputCoinId),
+      amount: request.amount,
+      at: this.clock(),
+    } satisfies LastPayment);
+    return result;
+  }
+
+  lastPayment(): Promise<LastPayment | undefined> {
+    return this.store.getMeta<LastPayment>(LAST_PAYMENT);
+  }
+
+  async isRevoked(): Promise<boolean> {
+    if ((await this.store.getMeta<boolean>(REVOKED)) === true) return true;
+    return (await this.revokedDevices()).has(this.cert.deviceId);
+  }
+
+  markRevoked(): Promise<void> {
+    return this.store.setMeta(REVOKED, true);
+  }
+}
