@@ -45,6 +45,25 @@ function cors(origins: string[]) {
   };
 }
 
+/**
+ * Runs a header-only middleware (helmet) once and replays the headers it set on every response:
+ * the same headers, without recomputing them per request.
+ */
+function precomputed(middleware: (req: Request, res: Response, next: NextFunction) => void) {
+  const headers = new Map<string, string>();
+  const probe = {
+    setHeader: (name: string, value: unknown) => headers.set(name, String(value)),
+    removeHeader: (name: string) => headers.delete(name),
+    getHeader: (name: string) => headers.get(name),
+  };
+  middleware({} as Request, probe as unknown as Response, () => {});
+  const entries = [...headers];
+  return (_req: Request, res: Response, next: NextFunction) => {
+    for (const [name, value] of entries) res.setHeader(name, value);
+    next();
+  };
+}
+
 export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -52,17 +71,19 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   app.set('query parser', 'simple');
   app.use(requestLog(ctx.log, ctx.config.logLevel === 'info'));
   app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          mediaSrc: ["'self'", 'blob:'],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          connectSrc: ["'self'"],
+    precomputed(
+      helmet({
+        contentSecurityPolicy: {
+          directives: {
+            defaultSrc: ["'self'"],
+            imgSrc: ["'self'", 'data:', 'blob:'],
+            mediaSrc: ["'self'", 'blob:'],
+            styleSrc: ["'self'", "'unsafe-inline'"],
+            connectSrc: ["'self'"],
+          },
         },
-      },
-    }),
+      }),
+    ),
   );
   app.use(cors(ctx.config.corsOrigins));
   const { config } = ctx;

@@ -16,6 +16,7 @@ import {
   TIER_SPECS,
   TRANSFER_TYPE,
   type TransferReceipt,
+  toBase64Url,
   transferHash,
 } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
@@ -27,11 +28,22 @@ import type { LedgerClaim, LedgerTransfer, StoredTransfer } from '../store/store
 /** A signed transfer older or newer than this (by its createdAt) is refused, unless it is a retry. */
 export const TRANSFER_FRESHNESS_MS = 5 * 60_000;
 
+/** Digest of a signed transfer, computed once per object (verification and receipt both need it). */
+const digests = new WeakMap<OnlineTransfer, Uint8Array>();
+function digestOf(transfer: OnlineTransfer): Uint8Array {
+  let digest = digests.get(transfer);
+  if (!digest) {
+    digest = objectHash(TRANSFER_TYPE, bodyOf(transfer));
+    digests.set(transfer, digest);
+  }
+  return digest;
+}
+
 export function receiptFor(ctx: Ctx, transfer: OnlineTransfer, stored: StoredTransfer): TransferReceipt {
   return signReceipt(
     {
       transferId: transfer.transferId,
-      transferHash: transferHash(transfer),
+      transferHash: toBase64Url(digestOf(transfer)),
       from: transfer.from,
       to: transfer.to,
       amount: transfer.amount,
@@ -97,11 +109,7 @@ async function prepare(
   }
   const device = await ctx.store.getDevice(transfer.deviceId);
   if (!device) throw new EcnyError('UNAUTHENTICATED', `unknown device ${transfer.deviceId}`);
-  const ok = await verify(
-    fromBase64Url(transfer.sig),
-    objectHash(TRANSFER_TYPE, bodyOf(transfer)),
-    decodeKey(device.publicKey),
-  );
+  const ok = await verify(fromBase64Url(transfer.sig), digestOf(transfer), decodeKey(device.publicKey));
   if (!ok) throw new EcnyError('BAD_SIGNATURE', 'the transfer signature does not verify for this device');
   if (device.revokedAt !== null)
     throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
