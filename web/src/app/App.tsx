@@ -1,14 +1,17 @@
 /**
  * The app shell: language, top bar and a tiny router. `/` is the demo page
  * (several phones and the issuer console); `/phone/<n>` shows phone n alone,
- * e.g. to open it in a second window or on a real phone.
+ * e.g. to open it in a second window or on a real phone; `/console` is the
+ * full-page issuer console (dashboard, fraud cases, campaigns, reports).
  */
 import { useMemo, useState } from 'react';
 import { Phone } from '../features/wallet/Phone';
 import { I18nContext, initialLang, type Lang, rememberLang, translate } from '../lib/i18n';
+import { ConsolePage } from './ConsolePage';
 import { DemoPage } from './DemoPage';
 
-function route(pathname: string): { page: 'demo' } | { page: 'phone'; phone: number } {
+function route(pathname: string): { page: 'demo' } | { page: 'console' } | { page: 'phone'; phone: number } {
+  if (/^\/console\/?$/.test(pathname)) return { page: 'console' };
   const match = /^\/phone\/(\d{1,2})\/?$/.exec(pathname);
   if (match) return { page: 'phone', phone: Number(match[1]) };
   return { page: 'demo' };
@@ -56,6 +59,8 @@ export function App() {
           <div className="single-phone">
             <Phone phone={current.phone} />
           </div>
+        ) : current.page === 'console' ? (
+          <ConsolePage />
         ) : (
           <DemoPage />
         )}

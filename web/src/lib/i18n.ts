@@ -3,6 +3,7 @@
  * chosen language and a `useI18n` hook. Amounts and ids are never translated.
  */
 import { createContext, useContext } from 'react';
+import { consoleMessagesEn, consoleMessagesZh } from '../features/console/dashboard/messages';
 import { redEnvelopeMessagesEn, redEnvelopeMessagesZh } from '../features/red-envelopes/messages';
 
 export type Lang = 'en' | 'zh';
@@ -210,6 +211,7 @@ const en = {
   'fraud.invalid': 'invalid',
   'fraud.close': 'Close',
   ...redEnvelopeMessagesEn,
+  ...consoleMessagesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -414,6 +416,7 @@ const zh: Record<MessageKey, string> = {
   'fraud.invalid': '无效',
   'fraud.close': '关闭',
   ...redEnvelopeMessagesZh,
+  ...consoleMessagesZh,
 };
 
 const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { en, zh };

@@ -38,6 +38,9 @@ export function IssuerPanel() {
     <aside className="issuer-panel" data-testid="issuer-panel">
       <header className="issuer-header">
         <h2>{t('issuer.title')}</h2>
+        <a className="button secondary small" href="/console" data-testid="open-console">
+          {t('console.open')} →
+        </a>
         <span className={stream === 'open' ? 'signal live' : 'signal'} title={stream}>
           ●
         </span>
