@@ -26,7 +26,8 @@ export function fromBase64Url(text: string): Uint8Array {
 export function randomBytes(n: number): Uint8Array {
   const out = new Uint8Array(n);
   // getRandomValues fills at most 65,536 bytes per call.
-  for (let i = 0; i < n; i += 65_536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65_536)));
+  for (let i = 0; i < n; i += 65_536)
+    globalThis.crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65_536)));
   return out;
 }
 
