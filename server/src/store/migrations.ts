@@ -279,4 +279,17 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX devices_by_public_key ON devices (public_key)`,
     ],
   },
+  {
+    version: 5,
+    name: 'restricted offline coins: the campaign of a root coin',
+    sql: [
+      `ALTER TABLE offline_coins ADD COLUMN campaign_id TEXT`,
+      `CREATE INDEX offline_coins_by_campaign ON offline_coins (campaign_id)`,
+    ],
+  },
+  {
+    version: 6,
+    name: 'revoked devices: a partial index (the revocation list is read at every sync)',
+    sql: [`CREATE INDEX devices_revoked ON devices (device_id) WHERE revoked_at IS NOT NULL`],
+  },
 ];

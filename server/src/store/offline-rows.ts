@@ -20,6 +20,8 @@ export interface RootCoinRow {
   issueJson: string;
   loadRequestId: string;
   issuedAt: number;
+  /** The campaign of a restricted (red-envelope) root coin; null for ordinary coins. */
+  campaignId?: string | null;
 }
 
 export interface OfflineLoadRow {
@@ -168,6 +170,13 @@ export interface DepositInput {
   policy: SpendPolicy;
   /** Refuse (COIN_DOUBLE_SPENT) rather than compensate when the coin is on a losing branch. */
   refuseCounterfeit: boolean;
+  /**
+   * Ledger accounts of a restricted coin's deposit: `debit` replaces
+   * offline:<op> (the campaign's offline-restricted account), `credit`
+   * replaces wallet:<depositor> (the merchant's wallet, or the winner's
+   * restricted balance). A compensation still comes from loss:<op>, to `credit`.
+   */
+  accounts?: { debit: string; credit: string };
 }
 
 export type DepositOutcome =
@@ -193,6 +202,12 @@ export interface OfflineAuditFacts {
       live: number;
     }
   >;
+  /**
+   * Restricted root coins per operator and campaign: issued, genuine value
+   * paid to the issuer per the spent set, and reclaimed after the window
+   * (ledger transfers of kind offline_restricted_reclaim).
+   */
+  restricted: Record<string, Record<string, { issued: number; spentToIssuer: number; reclaimed: number }>>;
   /** Deposits whose spend is missing from the spent set or differs. */
   orphanDeposits: string[];
   /** Load groups whose coins do not add up to the load. */

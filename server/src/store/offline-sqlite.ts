@@ -51,6 +51,7 @@ interface CoinRecord {
   issue: string;
   load_request_id: string;
   issued_at: number;
+  campaign_id: string | null;
 }
 
 interface SpendRecord {
@@ -124,6 +125,7 @@ const toCoin = (r: CoinRecord): RootCoinRow => ({
   issueJson: r.issue,
   loadRequestId: r.load_request_id,
   issuedAt: r.issued_at,
+  campaignId: r.campaign_id ?? null,
 });
 
 const toSpent = (r: SpendRecord): SpentRow => ({
@@ -197,8 +199,8 @@ export class OfflineSql {
         'INSERT INTO offline_loads (wallet_id, request_id, device_id, operator_id, amount, transfer_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertCoin: db.prepare(
-        `INSERT INTO offline_coins (coin_id, operator_id, wallet_id, device_id, owner, amount, expires_at, max_hops, issue, load_request_id, issued_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO offline_coins (coin_id, operator_id, wallet_id, device_id, owner, amount, expires_at, max_hops, issue, load_request_id, issued_at, campaign_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       coinsOfLoad: db.prepare<[string, string], CoinRecord>(
         'SELECT * FROM offline_coins WHERE wallet_id = ? AND load_request_id = ? ORDER BY rowid',
@@ -300,6 +302,7 @@ export class OfflineSql {
           c.issueJson,
           c.loadRequestId,
           c.issuedAt,
+          c.campaignId ?? null,
         );
       }
       return { ok: true, duplicate: false, load, coins: input.coins };
@@ -512,8 +515,8 @@ export class OfflineSql {
       const outcome = this.applyGroup([
         {
           id: transferId,
-          debit: counterfeit ? `loss:${c.operatorId}` : `offline:${c.operatorId}`,
-          credit: `wallet:${input.walletId}`,
+          debit: counterfeit ? `loss:${c.operatorId}` : (input.accounts?.debit ?? `offline:${c.operatorId}`),
+          credit: input.accounts?.credit ?? `wallet:${input.walletId}`,
           amount: c.toIssuer,
           kind: counterfeit ? 'fraud_compensation' : 'offline_deposit',
           meta: { coinId: c.inputCoinId, spendHash: c.spendHash, deviceId: input.deviceId },
@@ -667,7 +670,32 @@ export class OfflineSql {
          LEFT JOIN transfers t ON t.id = l.transfer_id
          WHERE c.total IS NULL OR c.total <> l.amount OR t.amount IS NULL OR t.amount <> l.amount`,
       ).map((r) => r.id);
-      return { operators, orphanDeposits, loadMismatches };
+      const restricted: OfflineAuditFacts['restricted'] = {};
+      const campaign = (opId: string, campaignId: string) => {
+        restricted[opId] ??= {};
+        restricted[opId][campaignId] ??= { issued: 0, spentToIssuer: 0, reclaimed: 0 };
+        return restricted[opId][campaignId];
+      };
+      for (const r of sums<{ op: string; cp: string; v: number }>(
+        `SELECT operator_id AS op, campaign_id AS cp, SUM(amount) AS v FROM offline_coins
+         WHERE campaign_id IS NOT NULL GROUP BY operator_id, campaign_id`,
+      ))
+        campaign(r.op, r.cp).issued = r.v;
+      for (const r of sums<{ op: string; cp: string; v: number }>(
+        `SELECT c.operator_id AS op, c.campaign_id AS cp, SUM(s.to_issuer) AS v FROM offline_spends s
+         JOIN offline_coins c ON c.coin_id = s.root_coin_id
+         WHERE c.campaign_id IS NOT NULL AND s.counterfeit = 0
+         GROUP BY c.operator_id, c.campaign_id`,
+      ))
+        campaign(r.op, r.cp).spentToIssuer = r.v;
+      for (const r of sums<{ account: string; v: number }>(
+        `SELECT debit AS account, SUM(amount) AS v FROM transfers
+         WHERE kind = 'offline_restricted_reclaim' GROUP BY debit`,
+      )) {
+        const [, opId, campaignId] = r.account.split(':');
+        if (opId && campaignId) campaign(opId, campaignId).reclaimed = r.v;
+      }
+      return { operators, restricted, orphanDeposits, loadMismatches };
     })();
   }
 }

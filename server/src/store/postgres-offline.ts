@@ -51,6 +51,7 @@ interface CoinRecord {
   issue: string;
   load_request_id: string;
   issued_at: number;
+  campaign_id: string | null;
 }
 
 interface SpendRecord {
@@ -124,6 +125,7 @@ const toCoin = (r: CoinRecord): RootCoinRow => ({
   issueJson: r.issue,
   loadRequestId: r.load_request_id,
   issuedAt: r.issued_at,
+  campaignId: r.campaign_id ?? null,
 });
 
 const toSpent = (r: SpendRecord): SpentRow => ({
@@ -309,8 +311,8 @@ export class PgOffline {
       for (let i = 0; i < input.coins.length; i += CHUNK) {
         const part = input.coins.slice(i, i + CHUNK);
         await tx.run(
-          `INSERT INTO offline_coins (coin_id, operator_id, wallet_id, device_id, owner, amount, expires_at, max_hops, issue, load_request_id, issued_at, load_idx)
-           VALUES ${tuples(part.length, 12)}`,
+          `INSERT INTO offline_coins (coin_id, operator_id, wallet_id, device_id, owner, amount, expires_at, max_hops, issue, load_request_id, issued_at, load_idx, campaign_id)
+           VALUES ${tuples(part.length, 13)}`,
           part.flatMap((c, j) => [
             c.coinId,
             c.operatorId,
@@ -324,6 +326,7 @@ export class PgOffline {
             c.loadRequestId,
             c.issuedAt,
             i + j,
+            c.campaignId ?? null,
           ]),
         );
       }
@@ -570,8 +573,10 @@ export class PgOffline {
         [
           {
             id: transferId,
-            debit: counterfeit ? `loss:${c.operatorId}` : `offline:${c.operatorId}`,
-            credit: `wallet:${input.walletId}`,
+            debit: counterfeit
+              ? `loss:${c.operatorId}`
+              : (input.accounts?.debit ?? `offline:${c.operatorId}`),
+            credit: input.accounts?.credit ?? `wallet:${input.walletId}`,
             amount: c.toIssuer,
             kind: counterfeit ? 'fraud_compensation' : 'offline_deposit',
             meta: { coinId: c.inputCoinId, spendHash: c.spendHash, deviceId: input.deviceId },
@@ -733,7 +738,32 @@ export class PgOffline {
            WHERE c.total IS NULL OR c.total <> l.amount OR t.amount IS NULL OR t.amount <> l.amount`,
         )
       ).map((r) => r.id);
-      return { operators, orphanDeposits, loadMismatches };
+      const restricted: OfflineAuditFacts['restricted'] = {};
+      const campaign = (opId: string, campaignId: string) => {
+        restricted[opId] ??= {};
+        restricted[opId][campaignId] ??= { issued: 0, spentToIssuer: 0, reclaimed: 0 };
+        return restricted[opId][campaignId];
+      };
+      for (const r of await tx.all<{ op: string; cp: string; v: number }>(
+        `SELECT operator_id AS op, campaign_id AS cp, SUM(amount) AS v FROM offline_coins
+         WHERE campaign_id IS NOT NULL GROUP BY operator_id, campaign_id`,
+      ))
+        campaign(r.op, r.cp).issued = r.v;
+      for (const r of await tx.all<{ op: string; cp: string; v: number }>(
+        `SELECT c.operator_id AS op, c.campaign_id AS cp, SUM(s.to_issuer) AS v FROM offline_spends s
+         JOIN offline_coins c ON c.coin_id = s.root_coin_id
+         WHERE c.campaign_id IS NOT NULL AND s.counterfeit = 0
+         GROUP BY c.operator_id, c.campaign_id`,
+      ))
+        campaign(r.op, r.cp).spentToIssuer = r.v;
+      for (const r of await tx.all<{ account: string; v: number }>(
+        `SELECT debit AS account, SUM(amount) AS v FROM transfers
+         WHERE kind = 'offline_restricted_reclaim' GROUP BY debit`,
+      )) {
+        const [, opId, campaignId] = r.account.split(':');
+        if (opId && campaignId) campaign(opId, campaignId).reclaimed = r.v;
+      }
+      return { operators, restricted, orphanDeposits, loadMismatches };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 }

@@ -489,6 +489,26 @@ export class PostgresStore implements Store {
     return r ? toDevice(r) : null;
   }
 
+  async getDevicesByPublicKeys(publicKeys: readonly string[]): Promise<Map<string, DeviceRow>> {
+    const out = new Map<string, DeviceRow>();
+    if (publicKeys.length === 0) return out;
+    const rows = await this.#all<DeviceRecord>(
+      'SELECT * FROM devices WHERE public_key = ANY(?) ORDER BY created_at, device_id',
+      [[...new Set(publicKeys)]],
+    );
+    for (const r of rows) if (!out.has(r.public_key)) out.set(r.public_key, toDevice(r));
+    return out;
+  }
+
+  async listMerchantWallets(limit: number): Promise<WalletRow[]> {
+    return (
+      await this.#all<WalletRecord>(
+        'SELECT * FROM wallets WHERE merchant IS NOT NULL ORDER BY wallet_id LIMIT ?',
+        [limit],
+      )
+    ).map(toWallet);
+  }
+
   async updateDeviceCert(deviceId: string, cert: unknown): Promise<void> {
     await this.#all('UPDATE devices SET cert = ? WHERE device_id = ?', [JSON.stringify(cert), deviceId]);
   }

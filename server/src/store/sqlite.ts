@@ -671,6 +671,27 @@ export class SqliteStore implements Store {
     return r ? toDevice(r) : null;
   }
 
+  async getDevicesByPublicKeys(publicKeys: readonly string[]): Promise<Map<string, DeviceRow>> {
+    const out = new Map<string, DeviceRow>();
+    const stmt = this.db.prepare<[string], DeviceRecord>(
+      'SELECT * FROM devices WHERE public_key = ? ORDER BY created_at, device_id LIMIT 1',
+    );
+    for (const key of new Set(publicKeys)) {
+      const r = stmt.get(key);
+      if (r) out.set(key, toDevice(r));
+    }
+    return out;
+  }
+
+  async listMerchantWallets(limit: number): Promise<WalletRow[]> {
+    return this.db
+      .prepare<[number], WalletRecord>(
+        'SELECT * FROM wallets WHERE merchant IS NOT NULL ORDER BY wallet_id LIMIT ?',
+      )
+      .all(limit)
+      .map(toWallet);
+  }
+
   async updateDeviceCert(deviceId: string, cert: unknown): Promise<void> {
     this.db.prepare('UPDATE devices SET cert = ? WHERE device_id = ?').run(JSON.stringify(cert), deviceId);
   }

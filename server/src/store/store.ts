@@ -185,6 +185,10 @@ export interface Store {
   ): Promise<void>;
   listWallets(): Promise<WalletRow[]>;
   getDevice(deviceId: string): Promise<DeviceRow | null>;
+  /** Devices by public key (the owners named in spends), for the keys that are known. */
+  getDevicesByPublicKeys(publicKeys: readonly string[]): Promise<Map<string, DeviceRow>>;
+  /** Wallets with a merchant profile, in wallet id order, at most `limit`. */
+  listMerchantWallets(limit: number): Promise<WalletRow[]>;
   updateDeviceCert(deviceId: string, cert: unknown): Promise<void>;
   revokeDevice(deviceId: string, reason: string, at: number): Promise<void>;
   listRevokedDevices(): Promise<string[]>;
