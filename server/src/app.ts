@@ -25,6 +25,9 @@ import type { DemoWallet } from './world/demo';
 
 const VERSION = '0.1.0';
 
+/** type/subtype with optional `; name=value` parameters (RFC 9110 media type syntax, simplified). */
+const WELL_FORMED_MEDIA_TYPE = /^\s*[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=(?:[\w.+-]+|"[^"\\]*"))*\s*$/;
+
 function cors(origins: string[]) {
   return (req: Request, res: Response, next: NextFunction) => {
     const origin = req.get('origin');
@@ -95,6 +98,15 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   const keepRaw = (req: Request, _res: Response, buf: Buffer) => {
     req.rawBody = buf.toString('utf8');
   };
+  // A malformed content type (e.g. "application/json;;;") is refused rather than read as JSON.
+  app.use('/v1', (req: Request, _res: Response, next: NextFunction) => {
+    const type = req.headers['content-type'];
+    if (type !== undefined && !WELL_FORMED_MEDIA_TYPE.test(type)) {
+      next(new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'the content type is malformed; send application/json'));
+      return;
+    }
+    next();
+  });
   app.use('/v1/transfers/batch', express.json({ limit: '2mb', verify: keepRaw }));
   app.use('/v1/devices', express.json({ limit: '4mb', verify: keepRaw }));
   app.use('/v1', express.json({ limit: '64kb', verify: keepRaw }));

@@ -7,6 +7,7 @@ import {
 } from '@ecny-sim/wallet-core';
 import { z } from 'zod';
 import { describeRoute } from '../http/openapi';
+import { LoadRequestSchema } from '../offline/service';
 
 const route = describeRoute;
 
@@ -68,6 +69,14 @@ route({
   auth: 'device',
 });
 route({
+  method: 'post',
+  path: '/campaigns/{campaignId}/load',
+  summary:
+    'An offline-trial winner loads restricted money onto the signing device as restricted root coins naming the eligible merchants, expiring with the spending window (CAMPAIGN_NOT_OFFLINE_TRIAL, CAMPAIGN_NOT_WINNER, CAMPAIGN_NOT_CLAIMED, RESTRICTED_NOT_STARTED, RESTRICTED_EXPIRED, RESTRICTED_NO_MERCHANTS, RESTRICTED_TOO_MANY_MERCHANTS, INSUFFICIENT_FUNDS; idempotent by requestId)',
+  auth: 'device',
+  body: LoadRequestSchema,
+});
+route({
   method: 'get',
   path: '/campaigns/{campaignId}/stats',
   summary: 'Registrants, winners, claimed, payments, amount spent, merchants reached, reclaimed',
@@ -77,7 +86,7 @@ route({
   method: 'post',
   path: '/campaigns/{campaignId}/reclaim',
   summary:
-    'After the spending window: unspent restricted money and the pool go back to the issuer (idempotent)',
+    'After the spending window: unspent restricted money, restricted offline coins still outstanding and the pool go back to the issuer (idempotent)',
   auth: 'admin',
 });
 route({

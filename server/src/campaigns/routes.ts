@@ -17,7 +17,9 @@ import { z } from 'zod';
 import type { Ctx } from '../context';
 import { requireOwnWallet } from '../http/device-auth';
 import { parseWith } from '../http/validate';
+import { LoadRequestSchema } from '../offline/service';
 import { requireWallet } from '../wallets/service';
+import { loadRestrictedToDevice } from './offline-coins';
 import './openapi';
 import { payWithRestricted, redeemWithRestricted, restrictedBalances } from './restricted';
 import {
@@ -160,6 +162,13 @@ export function campaignRoutes(ctx: Ctx, device: RequestHandler, admin: RequestH
   r.post('/campaigns/:campaignId/claim', device, async (req, res) => {
     parseWith(ClaimRequestSchema, req.body ?? {});
     res.json(await claim(ctx, campaignId(req), req.device!.walletId));
+  });
+
+  r.post('/campaigns/:campaignId/load', device, async (req, res) => {
+    const body = parseWith(LoadRequestSchema, req.body);
+    const wallet = await requireWallet(ctx, req.device!.walletId);
+    const result = await loadRestrictedToDevice(ctx, campaignId(req), wallet, req.device!, body);
+    res.status(result.duplicate ? 200 : 201).json(result);
   });
 
   r.get('/campaigns/:campaignId/stats', async (req, res) => {

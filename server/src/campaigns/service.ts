@@ -414,7 +414,12 @@ export async function reclaim(ctx: Ctx, campaignId: string) {
     throw new EcnyError('CAMPAIGN_NOT_EXPIRED', 'the spending window is still open; reclaim after it closes');
   }
   const op = c.fundedBy;
-  const groupFor = (suffix: string, debit: string, amount: number): LedgerTransfer[] => {
+  const groupFor = (
+    suffix: string,
+    debit: string,
+    amount: number,
+    kind = 'campaign_reclaim',
+  ): LedgerTransfer[] => {
     const id = `campaign-reclaim:${campaignId}:${suffix}`;
     return [
       {
@@ -422,7 +427,7 @@ export async function reclaim(ctx: Ctx, campaignId: string) {
         debit,
         credit: Accounts.issuance().id,
         amount,
-        kind: 'campaign_reclaim',
+        kind,
         meta: { campaignId },
       },
       {
@@ -436,14 +441,17 @@ export async function reclaim(ctx: Ctx, campaignId: string) {
   };
   let reclaimed = 0;
   let wallets = 0;
+  let offline = 0;
   const apply = async (groups: LedgerTransfer[][]) => {
     if (groups.length === 0) return;
     const outcomes = await ctx.store.applyMany(groups);
     outcomes.forEach((o, i) => {
       throwIfRejected(o);
       if (!o.duplicate) {
-        reclaimed += groups[i]![0]!.amount;
-        if (!groups[i]![0]!.debit.startsWith('pool:')) wallets++;
+        const first = groups[i]![0]!;
+        reclaimed += first.amount;
+        if (first.kind === 'offline_restricted_reclaim') offline += first.amount;
+        else if (!first.debit.startsWith('pool:')) wallets++;
       }
     });
   };
@@ -464,6 +472,17 @@ export async function reclaim(ctx: Ctx, campaignId: string) {
   const pool = campaignPool(campaignId).id;
   const poolLeft = (await ctx.store.getBalance(pool)) ?? 0;
   if (poolLeft > 0) await apply([groupFor('pool', pool, poolLeft)]);
+  // Restricted coins still outstanding on devices (offline-trial winners): expired with the
+  // window, their value goes back too; later deposits of them are refused (RESTRICTED_RECLAIMED).
+  const offlineGroups: LedgerTransfer[][] = [];
+  for (const operatorId of ctx.world.operators.keys()) {
+    const account = Accounts.offlineRestricted(operatorId, campaignId).id;
+    const balance = (await ctx.store.getBalance(account)) ?? 0;
+    if (balance > 0) {
+      offlineGroups.push(groupFor(`offline:${operatorId}`, account, balance, 'offline_restricted_reclaim'));
+    }
+  }
+  await apply(offlineGroups);
   if (reclaimed > 0) {
     await ctx.store.addCampaignReclaimed(campaignId, reclaimed, at);
     publishProgress(ctx, campaignId, { kind: 'reclaimed', amount: reclaimed, wallets });
@@ -474,6 +493,8 @@ export async function reclaim(ctx: Ctx, campaignId: string) {
     campaignId,
     reclaimedNow: reclaimed,
     wallets,
+    /** Of reclaimedNow: restricted offline coins still outstanding after the window. */
+    offline,
     reclaimed: after.reclaimed,
     reclaimedAt: after.reclaimedAt,
   };

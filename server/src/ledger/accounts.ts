@@ -65,6 +65,19 @@ export const Accounts = {
     allowNegative: false,
   }),
   /**
+   * Restricted (red-envelope) coins of one campaign outstanding on devices of
+   * an operator's wallets: loaded from restricted:<wallet>:<campaign>, paid
+   * out by deposits, and what is left after the spending window is reclaimed
+   * to the issuer. Kind 'offline', kept apart from offline:<op> so the audit
+   * can follow each campaign's coins.
+   */
+  offlineRestricted: (operatorId: string, campaignId: string): AccountSpec => ({
+    id: `offline-restricted:${operatorId}:${campaignId}`,
+    book: 'ecny',
+    kind: 'offline',
+    allowNegative: false,
+  }),
+  /**
    * An operator's recognised fraud losses. Compensating an honest payee for a
    * double-spent coin debits it, recovering from the culprit credits it, so
    * its balance is minus the operator's net loss.

@@ -68,12 +68,18 @@ export async function runAudit(store: Store, now = Date.now()): Promise<AuditRep
 
 /**
  * Offline money against the spent set, per operator:
- * - OFFLINE_OUTSTANDING_MISMATCH: offline:<op> must equal the root coins
+ * - OFFLINE_OUTSTANDING_MISMATCH: offline:<op> plus its campaigns'
+ *   offline-restricted:<op>:<campaign> accounts must equal the root coins
  *   issued minus the genuine coin value paid to the issuer (deposits) in the
- *   spent set;
- * - OFFLINE_LIVE_MISMATCH: the same figure must equal the genuine coins still
- *   alive per the spent set (roots and spend outputs not yet consumed, not
- *   owned by the issuer), i.e. spends conserve value;
+ *   spent set, minus the restricted coins reclaimed after their campaign's
+ *   window;
+ * - OFFLINE_LIVE_MISMATCH: issued minus paid to the issuer must equal the
+ *   genuine coins still alive per the spent set (roots and spend outputs not
+ *   yet consumed, not owned by the issuer), i.e. spends conserve value
+ *   (reclaimed restricted coins are still alive there: expired, not spent);
+ * - OFFLINE_RESTRICTED_MISMATCH: each offline-restricted:<op>:<campaign>
+ *   must equal that campaign's restricted root coins issued, minus their
+ *   genuine value paid to the issuer, minus what was reclaimed;
  * - OFFLINE_DEPOSITS_MISMATCH / OFFLINE_COMPENSATION_MISMATCH: deposits and
  *   compensations booked must equal what the spent set paid to the issuer
  *   from genuine / losing-branch coins; OFFLINE_DEPOSIT_ORPHAN names a
@@ -87,10 +93,24 @@ async function offlineBreaks(store: Store, rows: { id: string; balance: number }
   const balance = new Map(rows.map((r) => [r.id, r.balance]));
   const operators = new Set([
     ...Object.keys(facts.operators),
+    ...Object.keys(facts.restricted),
     ...rows
-      .filter((r) => r.id.startsWith('offline:') || r.id.startsWith('loss:'))
+      .filter(
+        (r) =>
+          r.id.startsWith('offline:') || r.id.startsWith('loss:') || r.id.startsWith('offline-restricted:'),
+      )
       .map((r) => r.id.split(':')[1]!),
   ]);
+  // offline-restricted:<op>:<campaign> balances, per operator and campaign.
+  const restrictedRows = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    if (!r.id.startsWith('offline-restricted:')) continue;
+    const [, op, campaignId] = r.id.split(':');
+    if (!op || !campaignId) continue;
+    const m = restrictedRows.get(op) ?? new Map<string, number>();
+    restrictedRows.set(op, m);
+    m.set(campaignId, r.balance);
+  }
   for (const op of operators) {
     const f = facts.operators[op] ?? {
       issued: 0,
@@ -101,14 +121,31 @@ async function offlineBreaks(store: Store, rows: { id: string; balance: number }
       recovered: 0,
       live: 0,
     };
-    const offline = balance.get(`offline:${op}`) ?? 0;
+    const campaigns = facts.restricted[op] ?? {};
+    const restrictedBalances = restrictedRows.get(op) ?? new Map<string, number>();
+    let reclaimed = 0;
+    for (const id of new Set([...Object.keys(campaigns), ...restrictedBalances.keys()])) {
+      const r = campaigns[id] ?? { issued: 0, spentToIssuer: 0, reclaimed: 0 };
+      reclaimed += r.reclaimed;
+      const held = restrictedBalances.get(id) ?? 0;
+      const expected = r.issued - r.spentToIssuer - r.reclaimed;
+      if (held !== expected) {
+        breaks.push({
+          code: 'OFFLINE_RESTRICTED_MISMATCH',
+          account: `offline-restricted:${op}:${id}`,
+          message: `offline-restricted:${op}:${id} holds ${held} fen but ${r.issued} fen of restricted coins were issued, ${r.spentToIssuer} fen deposited and ${r.reclaimed} fen reclaimed`,
+        });
+      }
+    }
+    const offline =
+      (balance.get(`offline:${op}`) ?? 0) + [...restrictedBalances.values()].reduce((s, v) => s + v, 0);
     const loss = balance.get(`loss:${op}`) ?? 0;
     const outstanding = f.issued - f.spentToIssuer;
-    if (offline !== outstanding) {
+    if (offline !== outstanding - reclaimed) {
       breaks.push({
         code: 'OFFLINE_OUTSTANDING_MISMATCH',
         account: `offline:${op}`,
-        message: `offline:${op} holds ${offline} fen but ${f.issued} fen of coins were issued and ${f.spentToIssuer} fen deposited per the spent set`,
+        message: `offline:${op} and its restricted accounts hold ${offline} fen but ${f.issued} fen of coins were issued, ${f.spentToIssuer} fen deposited per the spent set and ${reclaimed} fen reclaimed`,
       });
     }
     if (f.live !== outstanding) {

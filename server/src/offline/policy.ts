@@ -38,6 +38,10 @@ export const COIN_POLICY = {
   denominations: [100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5, 2, 1],
   /** A device certificate closer than this to its end is renewed at sync. */
   certRenewalMs: 30 * 86_400_000,
+  /** Most merchant wallet ids a restricted coin names (the list travels with every coin). */
+  maxRestrictedMerchants: 256,
+  /** Most merchant wallets read when resolving a campaign's merchant rule for offline coins. */
+  merchantScanLimit: 100_000,
 } as const;
 
 /** Cuts `amount` into coins of the default denominations, none above `largest`. */

@@ -8,7 +8,9 @@
  *    whole), so nothing is verified again: `already_known`;
  * 2. the root must be a coin the issuer issued and recorded (`UNKNOWN_COIN`);
  * 3. the path is verified (checkPath; links already in the spent set with
- *    the same hash skip their certificate and signature checks);
+ *    the same hash skip their certificate and signature checks); a
+ *    restricted (red-envelope) coin's new spends must pay payees its
+ *    restriction admits (restricted.ts, COIN_RESTRICTED);
  * 4. the store walks the path in one transaction: unknown spends are
  *    recorded, known ones skipped, and a different spend of a recorded coin
  *    is a double spend: the fraud case is opened (or found: one per coin and
@@ -21,6 +23,7 @@ import type { Ctx } from '../context';
 import type { FraudCaseRow, LinkOutcome, RootCoinRow, SpendCandidate } from '../store/offline-rows';
 import { fastSpendDigest } from './hashing';
 import type { LossPolicy } from './policy';
+import { restrictedPathRefusal } from './restricted';
 import { checkPath, type PathFacts } from './verify';
 
 export type PathVerdict =
@@ -148,6 +151,11 @@ export async function reconcilePaths(
           message: check.error.message,
           link: Number(check.error.details?.link ?? 0),
         };
+        return;
+      }
+      const restricted = await restrictedPathRefusal(ctx, coin, check.facts.links, isKnownSpend);
+      if (restricted) {
+        verdicts[i] = { status: 'invalid', ...restricted };
         return;
       }
       if (options.refuseIssuerOutputs) {

@@ -7,6 +7,7 @@
 import {
   BundleSpendSchema,
   type Coin,
+  type CoinRestriction,
   canonicalJson,
   coinAmount,
   coinId,
@@ -34,6 +35,7 @@ import { walletView } from '../wallets/service';
 import { fastOutputCoinId, fastSpendDigest } from './hashing';
 import { COIN_POLICY, DEFAULT_LOSS_POLICY, defaultDenominations, type LossPolicy } from './policy';
 import { reconcilePaths } from './reconcile';
+import { restrictedDepositAccounts } from './restricted';
 import { verifySignature } from './verify';
 
 export const LoadRequestSchema = z.strictObject({
@@ -59,7 +61,21 @@ function cert(device: DeviceRow): DeviceCert {
 
 // ---------------------------------------------------------------- load
 
-export async function loadToDevice(ctx: Ctx, wallet: WalletRow, device: DeviceRow, body: LoadRequest) {
+/** A load of restricted campaign money (offline-trial winners) instead of the wallet's own. */
+export interface RestrictedLoad {
+  campaignId: string;
+  restriction: CoinRestriction;
+  /** The coins expire at the latest then (the end of the spending window). */
+  expiresAt: number;
+}
+
+export async function loadToDevice(
+  ctx: Ctx,
+  wallet: WalletRow,
+  device: DeviceRow,
+  body: LoadRequest,
+  restricted?: RestrictedLoad,
+) {
   const deviceCert = cert(device);
   const limits = deviceCert.offline ?? TIER_SPECS[wallet.tier].offline;
   const denominations =
@@ -76,14 +92,24 @@ export async function loadToDevice(ctx: Ctx, wallet: WalletRow, device: DeviceRo
   const now = ctx.now();
   const op = wallet.operatorId;
   const transferId = `offline-load:${wallet.walletId}:${body.requestId}`;
+  const expiresAt = Math.min(now + COIN_POLICY.ttlMs, restricted?.expiresAt ?? Number.POSITIVE_INFINITY);
+  let debit = Accounts.wallet(wallet.walletId).id;
+  let credit = Accounts.offline(op).id;
+  if (restricted) {
+    debit = Accounts.restricted(wallet.walletId, restricted.campaignId).id;
+    const account = Accounts.offlineRestricted(op, restricted.campaignId);
+    await ctx.store.ensureAccounts([account]);
+    credit = account.id;
+  }
   const coins: RootCoinRow[] = denominations.map((amount) => {
     const issue = signIssue(
       {
         coinId: newRootCoinId(),
         amount,
         owner: device.publicKey,
-        expiresAt: now + COIN_POLICY.ttlMs,
+        expiresAt,
         maxHops: COIN_POLICY.maxHops,
+        ...(restricted ? { restriction: restricted.restriction } : {}),
       },
       ctx.world.issuer,
     );
@@ -99,6 +125,7 @@ export async function loadToDevice(ctx: Ctx, wallet: WalletRow, device: DeviceRo
       issueJson: canonicalJson(issue),
       loadRequestId: body.requestId,
       issuedAt: now,
+      campaignId: restricted?.campaignId ?? null,
     };
   });
   const outcome = await ctx.store.recordOfflineLoad({
@@ -115,20 +142,35 @@ export async function loadToDevice(ctx: Ctx, wallet: WalletRow, device: DeviceRo
     group: [
       {
         id: transferId,
-        debit: Accounts.wallet(wallet.walletId).id,
-        credit: Accounts.offline(op).id,
+        debit,
+        credit,
         amount: body.amount,
-        kind: 'offline_load',
-        meta: { deviceId: device.deviceId, coins: coins.length },
+        kind: restricted ? 'offline_restricted_load' : 'offline_load',
+        meta: {
+          deviceId: device.deviceId,
+          coins: coins.length,
+          ...(restricted ? { campaignId: restricted.campaignId } : {}),
+        },
       },
     ],
     cap: { owner: device.publicKey, max: limits.balanceCap },
   });
   if (!outcome.ok) throw new EcnyError(outcome.code, outcome.message);
+  if (
+    outcome.duplicate &&
+    outcome.coins.some((c) => (c.campaignId ?? null) !== (restricted?.campaignId ?? null))
+  ) {
+    throw new EcnyError('IDEMPOTENCY_CONFLICT', `load ${body.requestId} was already used for another load`);
+  }
   if (!outcome.duplicate) {
     ctx.events.publish(
       'offline.loaded',
-      { walletId: wallet.walletId, deviceId: device.deviceId, amount: body.amount },
+      {
+        walletId: wallet.walletId,
+        deviceId: device.deviceId,
+        amount: body.amount,
+        ...(restricted ? { campaignId: restricted.campaignId } : {}),
+      },
       [wallet.walletId],
     );
   }
@@ -396,6 +438,15 @@ async function depositOne(
   }
   const cases = await ctx.store.listFraudCases({ coinIds: pathCoins });
   const ownFraud = cases.some((c) => c.culpritWalletId === wallet.walletId);
+  let accounts: { debit: string; credit: string } | undefined;
+  if (coin.issue.restriction) {
+    try {
+      accounts = await restrictedDepositAccounts(ctx, coin.issue.restriction, root, wallet, device);
+    } catch (e) {
+      if (e instanceof EcnyError) return refuse(e.code, e.message);
+      throw e;
+    }
+  }
   const hash = digest.toString('base64url');
   const deviceCert = cert(device);
   const outputs: OutputCoin[] = spend.outputs.map((o, k) => ({
@@ -426,6 +477,7 @@ async function depositOne(
     at: ctx.now(),
     policy: { revokeCulprit: policy.revokeCulprit, recoverFromCulprit: policy.recoverFromCulprit },
     refuseCounterfeit: !policy.compensateHonestHolders || ownFraud,
+    ...(accounts ? { accounts } : {}),
   });
   if (outcome.status === 'deposited') return depositResult(outcome.deposit, outcome.duplicate);
   if (outcome.status === 'double_spend') {

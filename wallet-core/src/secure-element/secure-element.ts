@@ -7,7 +7,7 @@
  * wallet gets a spend signed.
  */
 import type { DeviceCert } from '../certs/certs';
-import { coinAmount, coinId, coinOwner, hopsLeft } from '../coins/coin';
+import { type Coin, coinAmount, coinId, coinOwner, hopsLeft } from '../coins/coin';
 import { defaultRestrictionPolicy, type PayeeInfo, type RestrictionPolicy } from '../coins/restriction';
 import type { PaymentPart } from '../coins/selection';
 import { SPEND_TYPE, type Spend, type SpendOutput, signSpend } from '../coins/spend';
@@ -150,6 +150,15 @@ export class SecureElement implements SecureElementLike {
     if (breach) throw new EcnyError(breach.code, breach.message);
   }
 
+  /**
+   * Refuses (COIN_RESTRICTED) a restricted coin for a payee its policy does
+   * not allow; a tampered element may skip it (reconciliation catches that).
+   */
+  protected checkRestriction(coin: Coin, payee: PayeeInfo): void {
+    const refusal = coin.issue.restriction ? this.policy(coin.issue.restriction, payee) : null;
+    if (refusal) throw new EcnyError('COIN_RESTRICTED', refusal);
+  }
+
   signPayment(order: PaymentOrder): Spend[] {
     if (order.parts.length === 0) throw new EcnyError('SE_BAD_PAYMENT', 'a payment spends at least one coin');
     const seen = new Set<string>();
@@ -169,8 +178,7 @@ export class SecureElement implements SecureElementLike {
       if (hopsLeft(coin) < 1)
         throw new EcnyError('COIN_HOP_LIMIT', `coin ${id} has no hops left; deposit it online`);
       if (order.time > coin.issue.expiresAt) throw new EcnyError('COIN_EXPIRED', `coin ${id} has expired`);
-      const refusal = coin.issue.restriction ? this.policy(coin.issue.restriction, order.payee) : null;
-      if (refusal) throw new EcnyError('COIN_RESTRICTED', refusal);
+      this.checkRestriction(coin, order.payee);
     }
     if (!order.deposit) this.checkLimits(amount, order.time);
 

@@ -165,11 +165,12 @@ export class OfflineWallet {
   /**
    * Payer: verifies the request, selects coins, has the secure element sign,
    * records, returns the bundle. `attack.reuseSpentCoins` (attack demos) lets
-   * coin selection pick coins already spent: an honest element refuses them.
+   * coin selection pick coins already spent, `attack.ignoreRestrictions`
+   * restricted coins the payee may not take: an honest element refuses both.
    */
   async pay(
     request: PaymentRequest,
-    attack: { reuseSpentCoins?: boolean } = {},
+    attack: { reuseSpentCoins?: boolean; ignoreRestrictions?: boolean } = {},
   ): Promise<{ bundle: PaymentBundle; bytes: Uint8Array }> {
     const options = await this.#checkOptions();
     verifyPaymentRequest(request, options);
@@ -181,7 +182,7 @@ export class OfflineWallet {
     const parts = selectCoins(
       stored.map((c) => c.coin),
       request.amount,
-      { now: options.now, payee, policy: this.policy },
+      { now: options.now, payee, policy: attack.ignoreRestrictions ? () => null : this.policy },
     );
     const spends = this.se.signPayment({ requestId: request.requestId, payee, parts, time: options.now });
     const bundle: PaymentBundle = {

@@ -22,6 +22,8 @@ export interface PayerOptions {
   confirm?: (request: PaymentRequest) => boolean | Promise<boolean>;
   /** Attack demos: let a tampered element spend coins again. */
   reuseSpentCoins?: boolean;
+  /** Attack demos: offer restricted coins to a payee their restriction refuses (only a tampered element signs). */
+  ignoreRestrictions?: boolean;
 }
 
 export class PayerSession {
@@ -77,6 +79,7 @@ export class PayerSession {
     try {
       const { bundle, bytes } = await this.wallet.pay(request, {
         reuseSpentCoins: this.options.reuseSpentCoins,
+        ignoreRestrictions: this.options.ignoreRestrictions,
       });
       this.bundle = bundle;
       this.bundleBytes = bytes;
