@@ -541,8 +541,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  async applyMany(groups: LedgerTransfer[][]): Promise<ApplyOutcome[]> {
-    return this.#applyGroupsTxn(groups);
+  /** Through the group-commit queue, so a batch shares the transaction and the off-loop fsync. */
+  applyMany(groups: LedgerTransfer[][]): Promise<ApplyOutcome[]> {
+    return Promise.all(groups.map((group) => this.applyTransfers(group)));
   }
 
   async getTransfer(id: string): Promise<StoredTransfer | null> {
