@@ -210,6 +210,7 @@ export class SqliteStore implements Store {
   #scheduled = false;
   /** The write-ahead log, fsynced off the event loop after group commits (see #flush). */
   #walPath: string | undefined;
+  readonly #walletCache = new Map<string, WalletRow>();
   #walFd: number | undefined;
   #pendingSyncs = 0;
   #syncWaiters: (() => void)[] = [];
@@ -641,14 +642,22 @@ export class SqliteStore implements Store {
   }
 
   async getWallet(walletId: string): Promise<WalletRow | null> {
+    // Wallet rows change only through updateWallet, which drops them from this cache.
+    const cached = this.#walletCache.get(walletId);
+    if (cached) return cached;
     const r = this.#stmts.getWallet.get(walletId);
-    return r ? toWallet(r) : null;
+    if (!r) return null;
+    const wallet = toWallet(r);
+    if (this.#walletCache.size >= 100_000) this.#walletCache.clear();
+    this.#walletCache.set(walletId, wallet);
+    return wallet;
   }
 
   async updateWallet(
     walletId: string,
     patch: Partial<Pick<WalletRow, 'tier' | 'merchant' | 'displayName'>>,
   ): Promise<void> {
+    this.#walletCache.delete(walletId);
     if (patch.tier !== undefined)
       this.db.prepare('UPDATE wallets SET tier = ? WHERE wallet_id = ?').run(patch.tier, walletId);
     if (patch.merchant !== undefined) {
