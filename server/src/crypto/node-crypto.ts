@@ -7,7 +7,6 @@ import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 
 import type { Signer, Verifier } from '@ecny-sim/wallet-core';
 import { keyPairFromSecret } from '@ecny-sim/wallet-core';
 
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export class NodeSigner implements Signer {
@@ -40,7 +39,12 @@ export class NodeVerifier implements Verifier {
     const id = Buffer.from(publicKey).toString('base64');
     let key = this.#cache.get(id);
     if (!key) {
-      key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+      // Imported as a JWK: the same key as from SPKI DER, at a small fraction of the cost
+      // (OpenSSL's DER decoder dominated the first verification of every new device key).
+      key = createPublicKey({
+        key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') },
+        format: 'jwk',
+      });
       if (this.#cache.size >= this.#maxCached) this.#cache.clear();
       this.#cache.set(id, key);
     }
