@@ -2,25 +2,33 @@
  * `npm run bench`: every benchmark entry in one run, so that ratios compare
  * figures taken on the same machine at the same time.
  *   --json          print one JSON object instead of the table
- *   --only <name>   run one entry: crypto | http | batch | ledger
+ *   --only <name>   run one entry: crypto | http | batch | ledger | offline | stores | campaign | sim
+ *   --full          pilot scale for campaign (1,913,847 registrations) and sim (full-scale scenarios)
  *   --seconds <n>   seconds of load per HTTP endpoint (default 4)
+ * `stores` compares SQLite and PostgreSQL when DATABASE_URL is set (SQLite alone otherwise).
  */
 
+import { benchCampaign } from './campaign';
 import { printRows, type Row } from './common';
 import { benchCrypto } from './crypto';
 import { benchHttp } from './http';
 import { benchLedger } from './ledger';
+import { benchOffline } from './offline';
+import { benchSim } from './sim';
+import { benchStores } from './stores';
 
-const ENTRIES = ['crypto', 'http', 'batch', 'ledger'] as const;
+const ENTRIES = ['crypto', 'http', 'batch', 'ledger', 'offline', 'stores', 'campaign', 'sim'] as const;
 type Entry = (typeof ENTRIES)[number];
 
 function parseArgs(argv: string[]) {
   let json = false;
+  let full = false;
   let only: Entry | undefined;
   let seconds = 4;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
+    else if (a === '--full') full = true;
     else if (a === '--only') {
       const name = argv[++i];
       if (!ENTRIES.includes(name as Entry)) throw new Error(`--only takes one of ${ENTRIES.join(', ')}`);
@@ -28,10 +36,10 @@ function parseArgs(argv: string[]) {
     } else if (a === '--seconds') seconds = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}`);
   }
-  return { json, only, seconds };
+  return { json, full, only, seconds };
 }
 
-const { json, only, seconds } = parseArgs(process.argv.slice(2));
+const { json, full, only, seconds } = parseArgs(process.argv.slice(2));
 const log = (msg: string) => {
   if (!json) process.stderr.write(`${msg}\n`);
 };
@@ -51,6 +59,27 @@ if (wants('http') || wants('batch')) {
 if (wants('ledger')) {
   log('ledger: store throughput on a file database ...');
   rows.push(...(await benchLedger()));
+}
+if (wants('offline')) {
+  log('offline: path verification, reconciliation of 100,000 spends, bundle sizes ...');
+  rows.push(...(await benchOffline()));
+}
+if (wants('stores')) {
+  log(
+    `stores: SQLite${process.env.DATABASE_URL ? ' and PostgreSQL side by side' : ' (set DATABASE_URL to add PostgreSQL)'} ...`,
+  );
+  rows.push(...(await benchStores({ databaseUrl: process.env.DATABASE_URL })));
+}
+if (wants('campaign')) {
+  log(
+    `campaign: registrations, draw and crediting${full ? ' at Shenzhen scale' : ' at 1/10 scale (--full for 1,913,847)'} ...`,
+  );
+  const figures = await benchCampaign(full ? {} : { registrations: 191_385, winners: 5_000 });
+  rows.push(...figures.rows);
+}
+if (wants('sim')) {
+  log(`sim: scenarios${full ? ' at full scale' : ' at 5% scale (--full for full scale)'} ...`);
+  rows.push(...(await benchSim({ full })));
 }
 
 const meta = {
