@@ -237,7 +237,7 @@ export async function runPilot(sc: ScenarioContext, p: PilotParams): Promise<Sce
       progress.tick();
     }
     notes.push(
-      `${trial.length} offline-trial winners load ¥200 of ordinary coins (their own money: restricted coins are not implemented offline) and pay merchants by touch; merchants sync and deposit at the end of each day.`,
+      `${trial.length} offline-trial winners load ¥200 of ordinary coins (their own money: the scenario does not yet load restricted red-envelope coins) and pay merchants by touch; merchants sync and deposit at the end of each day.`,
     );
   }
   planned.sort((a, b) => a.at - b.at || a.payer - b.payer || a.amount - b.amount);
