@@ -6,26 +6,20 @@
  * parts and the own-money part settle together or not at all.
  */
 import {
-  bodyOf,
   checkPayerLimits,
-  decodeKey,
   EcnyError,
-  fromBase64Url,
   type OnlineTransfer,
-  objectHash,
   planSpend,
   type RestrictedBalance,
   type SpendPlan,
   TIER_SPECS,
-  TRANSFER_TYPE,
   type TransferReceipt,
-  transferHash,
 } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
 import { chinaDay } from '../http/clock';
 import { Accounts } from '../ledger/accounts';
 import type { CampaignRow, LedgerTransfer, StoredTransfer, WalletRow } from '../store/store';
-import { receiptFor, TRANSFER_FRESHNESS_MS } from '../transfers/service';
+import { assertSameTransfer, checkSignedTransfer, ledgerId, receiptFor } from '../transfers/service';
 import { redeem } from '../wallets/service';
 
 export interface RestrictedBalanceView extends RestrictedBalance {
@@ -55,53 +49,6 @@ export async function restrictedBalances(ctx: Ctx, walletId: string): Promise<Re
     });
   }
   return out;
-}
-
-function ledgerId(transfer: OnlineTransfer): string {
-  // Same id as POST /v1/transfers: one signed transfer settles once, whichever route it took.
-  return `pay:${transfer.transferId}`;
-}
-
-function sameTransfer(stored: StoredTransfer, transfer: OnlineTransfer): void {
-  const original = stored.meta?.transfer as OnlineTransfer | undefined;
-  if (!original || transferHash(original) !== transferHash(transfer)) {
-    throw new EcnyError(
-      'IDEMPOTENCY_CONFLICT',
-      `transfer id ${transfer.transferId} was used for another transfer`,
-    );
-  }
-}
-
-/** The checks of an online transfer that do not need the ledger (as in transfers/service.ts). */
-async function checkSigned(
-  ctx: Ctx,
-  transfer: OnlineTransfer,
-): Promise<{ payer: WalletRow; payee: WalletRow }> {
-  const now = ctx.now();
-  if (Math.abs(now - transfer.createdAt) > TRANSFER_FRESHNESS_MS) {
-    throw new EcnyError('STALE_REQUEST', 'the transfer was signed too long ago; sign it again');
-  }
-  const device = await ctx.store.getDevice(transfer.deviceId);
-  if (!device) throw new EcnyError('UNAUTHENTICATED', `unknown device ${transfer.deviceId}`);
-  const ok = ctx.verifier.verify(
-    fromBase64Url(transfer.sig),
-    objectHash(TRANSFER_TYPE, bodyOf(transfer)),
-    decodeKey(device.publicKey),
-  );
-  if (!ok) throw new EcnyError('BAD_SIGNATURE', 'the transfer signature does not verify for this device');
-  if (device.revokedAt !== null)
-    throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
-  if (device.walletId !== transfer.from)
-    throw new EcnyError('FORBIDDEN', 'this device cannot pay from that wallet');
-  if (transfer.from === transfer.to)
-    throw new EcnyError('SAME_WALLET', 'payer and payee are the same wallet');
-  const [payer, payee] = await Promise.all([
-    ctx.store.getWallet(transfer.from),
-    ctx.store.getWallet(transfer.to),
-  ]);
-  if (!payer) throw new EcnyError('WALLET_NOT_FOUND', `no wallet ${transfer.from}`);
-  if (!payee) throw new EcnyError('WALLET_NOT_FOUND', `no payee wallet ${transfer.to}`);
-  return { payer, payee };
 }
 
 function groupFor(
@@ -168,9 +115,9 @@ export async function payWithRestricted(
 ): Promise<CampaignPayment> {
   let stored: StoredTransfer | null = await ctx.store.getTransfer(ledgerId(transfer));
   let plan: SpendPlan | null = null;
-  if (stored) sameTransfer(stored, transfer);
+  if (stored) assertSameTransfer(stored, transfer);
   else {
-    const { payer, payee } = await checkSigned(ctx, transfer);
+    const { payer, payee } = await checkSignedTransfer(ctx, transfer);
     const target = {
       kind: 'wallet' as const,
       walletId: payee.walletId,
@@ -199,7 +146,7 @@ export async function payWithRestricted(
       if (!outcome.ok && outcome.code === 'INSUFFICIENT_FUNDS' && attempt < 2) continue;
       if (!outcome.ok) throw new EcnyError(outcome.code, outcome.message);
       stored = outcome.transfers[0]!;
-      if (outcome.duplicate) sameTransfer(stored, transfer);
+      if (outcome.duplicate) assertSameTransfer(stored, transfer);
       else announce(ctx, transfer, plan, stored);
       break;
     }

@@ -23,7 +23,7 @@ import type { Ctx } from '../context';
 import { chinaDay } from '../http/clock';
 import { parseWith } from '../http/validate';
 import { Accounts } from '../ledger/accounts';
-import type { LedgerClaim, LedgerTransfer, StoredTransfer } from '../store/store';
+import type { LedgerClaim, LedgerTransfer, StoredTransfer, WalletRow } from '../store/store';
 
 /** A signed transfer older or newer than this (by its createdAt) is refused, unless it is a retry. */
 export const TRANSFER_FRESHNESS_MS = 5 * 60_000;
@@ -81,7 +81,7 @@ async function settledBefore(
  * `settledBefore` cannot see) is a duplicate only if it is the same signed
  * transfer; otherwise the caller must not get a receipt for it.
  */
-function assertSameTransfer(stored: StoredTransfer, transfer: OnlineTransfer): void {
+export function assertSameTransfer(stored: StoredTransfer, transfer: OnlineTransfer): void {
   const original = stored.meta?.transfer as OnlineTransfer | undefined;
   if (!original || transferHash(original) !== transferHash(transfer)) {
     throw new EcnyError(
@@ -95,16 +95,18 @@ type Prepared =
   | { transfer: OnlineTransfer; group: LedgerTransfer[] }
   | { receipt: TransferReceipt; stored: StoredTransfer };
 
-/** Every check that does not need the ledger lock, in the order a reader expects. */
-async function prepare(
+type VerifyFn = (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => boolean | Promise<boolean>;
+
+/**
+ * The checks of a signed transfer that need no ledger lock, in the order a reader expects:
+ * freshness, the device and its signature, revocation, ownership, and both wallets.
+ */
+export async function checkSignedTransfer(
   ctx: Ctx,
   transfer: OnlineTransfer,
-  verify: (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => boolean | Promise<boolean>,
-): Promise<Prepared> {
-  const retry = await settledBefore(ctx, transfer);
-  if (retry) return retry;
-  const now = ctx.now();
-  if (Math.abs(now - transfer.createdAt) > TRANSFER_FRESHNESS_MS) {
+  verify: VerifyFn = (s, m, k) => ctx.verifier.verifyAsync(s, m, k),
+): Promise<{ payer: WalletRow; payee: WalletRow }> {
+  if (Math.abs(ctx.now() - transfer.createdAt) > TRANSFER_FRESHNESS_MS) {
     throw new EcnyError('STALE_REQUEST', 'the transfer was signed too long ago; sign it again');
   }
   const device = await ctx.store.getDevice(transfer.deviceId);
@@ -123,6 +125,15 @@ async function prepare(
   ]);
   if (!payer) throw new EcnyError('WALLET_NOT_FOUND', `no wallet ${transfer.from}`);
   if (!payee) throw new EcnyError('WALLET_NOT_FOUND', `no payee wallet ${transfer.to}`);
+  return { payer, payee };
+}
+
+/** A retry is answered from the ledger; a new transfer is checked and turned into its ledger group. */
+async function prepare(ctx: Ctx, transfer: OnlineTransfer, verify: VerifyFn): Promise<Prepared> {
+  const retry = await settledBefore(ctx, transfer);
+  if (retry) return retry;
+  const { payer, payee } = await checkSignedTransfer(ctx, transfer, verify);
+  const now = ctx.now();
   const day = chinaDay(now);
   const limitBreak = checkPayerLimits(payer.tier, transfer.amount, 0);
   if (limitBreak) throw new EcnyError(limitBreak.code, limitBreak.message);
