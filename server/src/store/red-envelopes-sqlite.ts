@@ -281,11 +281,10 @@ export class RedEnvelopeSql {
         'SELECT * FROM lucky_grabs WHERE envelope_id = ? ORDER BY share',
       ),
     };
-    const claimOne = db.transaction((campaignId: string, c: CampaignClaim) => this.#claimOne(campaignId, c));
     this.#claimTxn = db.transaction((campaignId: string, claims: readonly CampaignClaim[]) =>
       claims.map((c): ApplyOutcome => {
         try {
-          return claimOne(campaignId, c);
+          return this.#claimOne(campaignId, c);
         } catch (e) {
           if (e instanceof OpRejected) return { ok: false, code: e.code, message: e.message, index: 0 };
           throw e;
@@ -469,14 +468,18 @@ export class RedEnvelopeSql {
     return this.#claimTxn(campaignId, claims);
   }
 
-  /** One claim in a savepoint: mark the winner claimed, then pay; a refused payment rolls the mark back. */
+  /**
+   * One claim: pay, then mark the winner claimed. The payment is refused before anything is written,
+   * and its ledger id is fixed per winner, so a claim made before answers as a duplicate and a refused
+   * one leaves no mark: no savepoint is needed around the pair.
+   */
   #claimOne(campaignId: string, c: CampaignClaim): Extract<ApplyOutcome, { ok: true }> {
-    const marked = this.#s.markClaimed.run(c.at, c.group[0]!.id, campaignId, c.walletId).changes === 1;
-    if (!marked && !this.#s.getWinner.get(campaignId, c.walletId)) {
+    if (!this.#s.getWinner.get(campaignId, c.walletId)) {
       throw new OpRejected('CAMPAIGN_NOT_WINNER', `${c.walletId} did not win this campaign`);
     }
     const outcome = rejectUnlessApplied(this.#applyGroup(c.group));
-    return marked ? outcome : { ...outcome, duplicate: true };
+    if (!outcome.duplicate) this.#s.markClaimed.run(c.at, c.group[0]!.id, campaignId, c.walletId);
+    return outcome;
   }
 
   claimStats(campaignId: string): CampaignClaimStats {
