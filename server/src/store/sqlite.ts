@@ -217,6 +217,7 @@ export class SqliteStore implements Store {
   #nextSeq: number;
   readonly #stmts;
   readonly #applyGroupsTxn: (groups: LedgerTransfer[][]) => ApplyOutcome[];
+  readonly #applyInline: (group: LedgerTransfer[]) => ApplyOutcome;
 
   constructor(options: SqliteOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -271,23 +272,25 @@ export class SqliteStore implements Store {
     this.#nextSeq =
       (db.prepare<[], { m: number | null }>('SELECT MAX(seq) AS m FROM transfers').get()?.m ?? 0) + 1;
     const applyOne = db.transaction((group: LedgerTransfer[]) => this.#applyGroup(group));
-    this.#applyGroupsTxn = db.transaction((groups: LedgerTransfer[][]) =>
-      groups.map((group): ApplyOutcome => {
-        const seqBefore = this.#nextSeq;
-        try {
-          // A group is checked completely before anything is written, so a refusal leaves nothing to
-          // undo; only a group with several claims (each a write that may refuse) needs a savepoint.
-          let claims = 0;
-          for (const t of group) if (t.claim) claims++;
-          return claims > 1 ? applyOne(group) : this.#applyGroup(group);
-        } catch (e) {
-          this.#nextSeq = seqBefore;
-          if (e instanceof GroupRejected)
-            return { ok: false, code: e.code, message: e.message, index: e.index };
-          throw e;
-        }
-      }),
-    );
+    const applySafely = (group: LedgerTransfer[]): ApplyOutcome => {
+      const seqBefore = this.#nextSeq;
+      try {
+        // A group is checked completely before anything is written, so a refusal leaves nothing to
+        // undo; only a group with several claims (each a write that may refuse) needs a savepoint.
+        let claims = 0;
+        for (const t of group) if (t.claim) claims++;
+        return claims > 1 ? applyOne(group) : this.#applyGroup(group);
+      } catch (e) {
+        this.#nextSeq = seqBefore;
+        if (e instanceof GroupRejected)
+          return { ok: false, code: e.code, message: e.message, index: e.index };
+        throw e;
+      }
+    };
+    this.#applyGroupsTxn = db.transaction((groups: LedgerTransfer[][]) => groups.map(applySafely));
+    // For the feature stores: inside their own transaction a group needs no transaction of its own.
+    this.#applyInline = (group) =>
+      db.inTransaction ? applySafely(group) : this.#applyGroupsTxn([group])[0]!;
   }
 
   #migrate(): void {
@@ -750,7 +753,7 @@ export class SqliteStore implements Store {
   #redEnvelopeSql?: RedEnvelopeSql;
 
   get #red(): RedEnvelopeSql {
-    this.#redEnvelopeSql ??= new RedEnvelopeSql(this.db, (group) => this.#applyGroupsTxn([group])[0]!);
+    this.#redEnvelopeSql ??= new RedEnvelopeSql(this.db, this.#applyInline);
     return this.#redEnvelopeSql;
   }
 
@@ -867,7 +870,7 @@ export class SqliteStore implements Store {
   #offlineSql?: OfflineSql;
 
   get #offline(): OfflineSql {
-    this.#offlineSql ??= new OfflineSql(this.db, (group) => this.#applyGroupsTxn([group])[0]!);
+    this.#offlineSql ??= new OfflineSql(this.db, this.#applyInline);
     return this.#offlineSql;
   }
 
