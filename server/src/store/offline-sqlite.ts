@@ -3,12 +3,24 @@
  * load, the spent set, the coins spends produced, fraud cases and deposits.
  * Every operation that moves money writes its rows and its ledger group in
  * one transaction (the group goes through the store's own group logic,
- * nested as a savepoint). The spent-set check-and-insert, the fraud case it
+ * inside that transaction). The spent-set check-and-insert, the fraud case it
  * may open, the culprit's revocation and the recovery from the culprit are
  * one transaction too.
  */
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import {
+  type CaseRecord,
+  type CoinRecord,
+  type DepositRecord,
+  fraudCaseId,
+  type LoadRecord,
+  type SpendRecord,
+  toCase,
+  toCoin,
+  toDeposit,
+  toLoad,
+  toSpent,
+} from './offline-records';
 import type {
   DepositInput,
   DepositOutcome,
@@ -18,7 +30,6 @@ import type {
   OfflineAuditFacts,
   OfflineLoadInput,
   OfflineLoadOutcome,
-  OfflineLoadRow,
   OutputCoin,
   RecordSpendsInput,
   RecordSpendsOutcome,
@@ -28,159 +39,6 @@ import type {
   SpentRow,
 } from './offline-rows';
 import type { ApplyOutcome, LedgerTransfer } from './store';
-
-interface LoadRecord {
-  wallet_id: string;
-  request_id: string;
-  device_id: string;
-  operator_id: string;
-  amount: number;
-  transfer_id: string;
-  created_at: number;
-}
-
-interface CoinRecord {
-  coin_id: string;
-  operator_id: string;
-  wallet_id: string;
-  device_id: string;
-  owner: string;
-  amount: number;
-  expires_at: number;
-  max_hops: number;
-  issue: string;
-  load_request_id: string;
-  issued_at: number;
-  campaign_id: string | null;
-}
-
-interface SpendRecord {
-  input_coin_id: string;
-  spend_hash: string;
-  spend: string;
-  root_coin_id: string;
-  operator_id: string;
-  hop: number;
-  amount: number;
-  signer_device_id: string;
-  signer_wallet_id: string;
-  counterfeit: number;
-  to_issuer: number;
-  uploader: string;
-  first_seen_at: number;
-}
-
-interface CaseRecord {
-  case_id: string;
-  coin_id: string;
-  root_coin_id: string;
-  operator_id: string;
-  amount: number;
-  culprit_device_id: string;
-  culprit_wallet_id: string;
-  first_hash: string;
-  second_hash: string;
-  proof: string;
-  losing_outputs: string;
-  first_payee: string;
-  second_payee: string;
-  reported_by: string;
-  recovered: number;
-  recovery_transfer_id: string | null;
-  detected_at: number;
-}
-
-interface DepositRecord {
-  spend_hash: string;
-  coin_id: string;
-  wallet_id: string;
-  device_id: string;
-  request_id: string;
-  operator_id: string;
-  amount: number;
-  kind: 'deposit' | 'compensation';
-  transfer_id: string;
-  created_at: number;
-}
-
-const toLoad = (r: LoadRecord): OfflineLoadRow => ({
-  walletId: r.wallet_id,
-  requestId: r.request_id,
-  deviceId: r.device_id,
-  operatorId: r.operator_id,
-  amount: r.amount,
-  transferId: r.transfer_id,
-  createdAt: r.created_at,
-});
-
-const toCoin = (r: CoinRecord): RootCoinRow => ({
-  coinId: r.coin_id,
-  operatorId: r.operator_id,
-  walletId: r.wallet_id,
-  deviceId: r.device_id,
-  owner: r.owner,
-  amount: r.amount,
-  expiresAt: r.expires_at,
-  maxHops: r.max_hops,
-  issueJson: r.issue,
-  loadRequestId: r.load_request_id,
-  issuedAt: r.issued_at,
-  campaignId: r.campaign_id ?? null,
-});
-
-const toSpent = (r: SpendRecord): SpentRow => ({
-  inputCoinId: r.input_coin_id,
-  spendHash: r.spend_hash,
-  spendJson: r.spend,
-  rootCoinId: r.root_coin_id,
-  operatorId: r.operator_id,
-  hop: r.hop,
-  amount: r.amount,
-  signerDeviceId: r.signer_device_id,
-  signerWalletId: r.signer_wallet_id,
-  counterfeit: r.counterfeit === 1,
-  toIssuer: r.to_issuer,
-  uploader: r.uploader,
-  firstSeenAt: r.first_seen_at,
-});
-
-const toCase = (r: CaseRecord): FraudCaseRow => ({
-  caseId: r.case_id,
-  coinId: r.coin_id,
-  rootCoinId: r.root_coin_id,
-  operatorId: r.operator_id,
-  amount: r.amount,
-  culpritDeviceId: r.culprit_device_id,
-  culpritWalletId: r.culprit_wallet_id,
-  firstHash: r.first_hash,
-  secondHash: r.second_hash,
-  proofJson: r.proof,
-  losingOutputs: JSON.parse(r.losing_outputs) as OutputCoin[],
-  firstPayee: r.first_payee,
-  secondPayee: r.second_payee,
-  reportedBy: r.reported_by,
-  recovered: r.recovered,
-  recoveryTransferId: r.recovery_transfer_id,
-  detectedAt: r.detected_at,
-});
-
-const toDeposit = (r: DepositRecord): DepositRow => ({
-  spendHash: r.spend_hash,
-  coinId: r.coin_id,
-  walletId: r.wallet_id,
-  deviceId: r.device_id,
-  requestId: r.request_id,
-  operatorId: r.operator_id,
-  amount: r.amount,
-  kind: r.kind,
-  transferId: r.transfer_id,
-  createdAt: r.created_at,
-});
-
-/** Deterministic case id: one case per (coin, losing spend). */
-export function fraudCaseId(coinId: string, secondHash: string): string {
-  return `fc_${createHash('sha256').update(`${coinId}\n${secondHash}`).digest('base64url').slice(0, 22)}`;
-}
 
 type ApplyInTxn = (group: LedgerTransfer[]) => ApplyOutcome;
 

@@ -7,6 +7,20 @@
  * racing on a coin cannot both record it (the loser's transaction fails on
  * the key, is run again and then sees the winner's spend).
  */
+
+import {
+  type CaseRecord,
+  type CoinRecord,
+  type DepositRecord,
+  fraudCaseId,
+  type LoadRecord,
+  type SpendRecord,
+  toCase,
+  toCoin,
+  toDeposit,
+  toLoad,
+  toSpent,
+} from './offline-records';
 import type {
   DepositInput,
   DepositOutcome,
@@ -16,7 +30,6 @@ import type {
   OfflineAuditFacts,
   OfflineLoadInput,
   OfflineLoadOutcome,
-  OfflineLoadRow,
   OutputCoin,
   RecordSpendsInput,
   RecordSpendsOutcome,
@@ -25,157 +38,8 @@ import type {
   SpendPolicy,
   SpentRow,
 } from './offline-rows';
-import { fraudCaseId } from './offline-sqlite';
 import { applyGroups } from './postgres-ledger';
 import { CHUNK, type Tx, tuples } from './postgres-tx';
-
-interface LoadRecord {
-  wallet_id: string;
-  request_id: string;
-  device_id: string;
-  operator_id: string;
-  amount: number;
-  transfer_id: string;
-  created_at: number;
-}
-
-interface CoinRecord {
-  coin_id: string;
-  operator_id: string;
-  wallet_id: string;
-  device_id: string;
-  owner: string;
-  amount: number;
-  expires_at: number;
-  max_hops: number;
-  issue: string;
-  load_request_id: string;
-  issued_at: number;
-  campaign_id: string | null;
-}
-
-interface SpendRecord {
-  input_coin_id: string;
-  spend_hash: string;
-  spend: string;
-  root_coin_id: string;
-  operator_id: string;
-  hop: number;
-  amount: number;
-  signer_device_id: string;
-  signer_wallet_id: string;
-  counterfeit: number;
-  to_issuer: number;
-  uploader: string;
-  first_seen_at: number;
-}
-
-interface CaseRecord {
-  case_id: string;
-  coin_id: string;
-  root_coin_id: string;
-  operator_id: string;
-  amount: number;
-  culprit_device_id: string;
-  culprit_wallet_id: string;
-  first_hash: string;
-  second_hash: string;
-  proof: string;
-  losing_outputs: string;
-  first_payee: string;
-  second_payee: string;
-  reported_by: string;
-  recovered: number;
-  recovery_transfer_id: string | null;
-  detected_at: number;
-}
-
-interface DepositRecord {
-  spend_hash: string;
-  coin_id: string;
-  wallet_id: string;
-  device_id: string;
-  request_id: string;
-  operator_id: string;
-  amount: number;
-  kind: 'deposit' | 'compensation';
-  transfer_id: string;
-  created_at: number;
-}
-
-const toLoad = (r: LoadRecord): OfflineLoadRow => ({
-  walletId: r.wallet_id,
-  requestId: r.request_id,
-  deviceId: r.device_id,
-  operatorId: r.operator_id,
-  amount: r.amount,
-  transferId: r.transfer_id,
-  createdAt: r.created_at,
-});
-
-const toCoin = (r: CoinRecord): RootCoinRow => ({
-  coinId: r.coin_id,
-  operatorId: r.operator_id,
-  walletId: r.wallet_id,
-  deviceId: r.device_id,
-  owner: r.owner,
-  amount: r.amount,
-  expiresAt: r.expires_at,
-  maxHops: r.max_hops,
-  issueJson: r.issue,
-  loadRequestId: r.load_request_id,
-  issuedAt: r.issued_at,
-  campaignId: r.campaign_id ?? null,
-});
-
-const toSpent = (r: SpendRecord): SpentRow => ({
-  inputCoinId: r.input_coin_id,
-  spendHash: r.spend_hash,
-  spendJson: r.spend,
-  rootCoinId: r.root_coin_id,
-  operatorId: r.operator_id,
-  hop: r.hop,
-  amount: r.amount,
-  signerDeviceId: r.signer_device_id,
-  signerWalletId: r.signer_wallet_id,
-  counterfeit: r.counterfeit === 1,
-  toIssuer: r.to_issuer,
-  uploader: r.uploader,
-  firstSeenAt: r.first_seen_at,
-});
-
-const toCase = (r: CaseRecord): FraudCaseRow => ({
-  caseId: r.case_id,
-  coinId: r.coin_id,
-  rootCoinId: r.root_coin_id,
-  operatorId: r.operator_id,
-  amount: r.amount,
-  culpritDeviceId: r.culprit_device_id,
-  culpritWalletId: r.culprit_wallet_id,
-  firstHash: r.first_hash,
-  secondHash: r.second_hash,
-  proofJson: r.proof,
-  losingOutputs: JSON.parse(r.losing_outputs) as OutputCoin[],
-  firstPayee: r.first_payee,
-  secondPayee: r.second_payee,
-  reportedBy: r.reported_by,
-  recovered: r.recovered,
-  recoveryTransferId: r.recovery_transfer_id,
-  detectedAt: r.detected_at,
-});
-
-const toDeposit = (r: DepositRecord): DepositRow => ({
-  spendHash: r.spend_hash,
-  coinId: r.coin_id,
-  walletId: r.wallet_id,
-  deviceId: r.device_id,
-  requestId: r.request_id,
-  operatorId: r.operator_id,
-  amount: r.amount,
-  kind: r.kind,
-  transferId: r.transfer_id,
-  createdAt: r.created_at,
-});
 
 type RunTx = <T>(fn: (tx: Tx) => Promise<T>, begin?: string) => Promise<T>;
 type Query = <T>(sql: string, params?: unknown[]) => Promise<T[]>;

@@ -2,12 +2,24 @@
  * SQLite side of the red-envelope operations, used by `SqliteStore`. Every
  * operation that moves money writes its own rows and the ledger group in one
  * transaction (the group is applied through the store's own group logic,
- * nested as a savepoint), so a crash or a refusal never leaves one without
+ * inside that transaction), so a crash or a refusal never leaves one without
  * the other. Lucky-money grabs are committed together, like ledger groups:
  * concurrent grabs queue up and one transaction per tick applies them, each
  * in its own savepoint.
  */
 import type Database from 'better-sqlite3';
+import {
+  type CampaignRecord,
+  type EnvelopeRecord,
+  type GrabRecord,
+  type RegistrationRecord,
+  toCampaign,
+  toEnvelope,
+  toGrab,
+  toRegistration,
+  toWinner,
+  type WinnerRecord,
+} from './red-envelope-records';
 import type {
   CampaignClaim,
   CampaignClaimStats,
@@ -24,122 +36,6 @@ import type {
   LuckyRefundOutcome,
 } from './red-envelope-rows';
 import type { ApplyOutcome, LedgerTransfer } from './store';
-
-interface CampaignRecord {
-  campaign_id: string;
-  spec: string;
-  funded_by: string;
-  commitment: string;
-  seed: string;
-  status: 'open' | 'drawn';
-  created_at: number;
-  drawn_at: number | null;
-  list_digest: string | null;
-  registrations: number | null;
-  unawarded: number | null;
-  reclaimed: number;
-  reclaimed_at: number | null;
-}
-
-interface RegistrationRecord {
-  campaign_id: string;
-  wallet_id: string;
-  offline_trial: number;
-  registered_at: number;
-}
-
-interface WinnerRecord {
-  campaign_id: string;
-  rank: number;
-  wallet_id: string;
-  amount: number;
-  claimed_at: number | null;
-  claim_transfer_id: string | null;
-}
-
-interface EnvelopeRecord {
-  envelope_id: string;
-  wallet_id: string;
-  group_id: string;
-  total: number;
-  shares: number;
-  mode: 'random' | 'equal';
-  memo: string | null;
-  remaining: number;
-  shares_left: number;
-  status: 'open' | 'empty' | 'refunded';
-  created_at: number;
-  expires_at: number;
-  refunded: number;
-  refunded_at: number | null;
-}
-
-interface GrabRecord {
-  envelope_id: string;
-  wallet_id: string;
-  share: number;
-  amount: number;
-  transfer_id: string;
-  grabbed_at: number;
-}
-
-const toCampaign = (r: CampaignRecord): CampaignRow => ({
-  campaignId: r.campaign_id,
-  spec: JSON.parse(r.spec) as CampaignRow['spec'],
-  fundedBy: r.funded_by,
-  commitment: r.commitment,
-  seed: r.seed,
-  status: r.status,
-  createdAt: r.created_at,
-  drawnAt: r.drawn_at,
-  listDigest: r.list_digest,
-  registrations: r.registrations,
-  unawarded: r.unawarded,
-  reclaimed: r.reclaimed,
-  reclaimedAt: r.reclaimed_at,
-});
-
-const toRegistration = (r: RegistrationRecord): CampaignRegistrationRow => ({
-  campaignId: r.campaign_id,
-  walletId: r.wallet_id,
-  offlineTrial: r.offline_trial === 1,
-  registeredAt: r.registered_at,
-});
-
-const toWinner = (r: WinnerRecord): CampaignWinnerRow => ({
-  campaignId: r.campaign_id,
-  rank: r.rank,
-  walletId: r.wallet_id,
-  amount: r.amount,
-  claimedAt: r.claimed_at,
-  claimTransferId: r.claim_transfer_id,
-});
-
-const toEnvelope = (r: EnvelopeRecord): LuckyEnvelopeRow => ({
-  envelopeId: r.envelope_id,
-  walletId: r.wallet_id,
-  groupId: r.group_id,
-  total: r.total,
-  shares: r.shares,
-  mode: r.mode,
-  memo: r.memo,
-  remaining: r.remaining,
-  sharesLeft: r.shares_left,
-  status: r.status,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  refunded: r.refunded,
-  refundedAt: r.refunded_at,
-});
-
-const toGrab = (r: GrabRecord): LuckyGrabRow => ({
-  envelopeId: r.envelope_id,
-  walletId: r.wallet_id,
-  share: r.share,
-  amount: r.amount,
-  transferId: r.transfer_id,
-  grabbedAt: r.grabbed_at,
-});
 
 /** Thrown inside a savepoint to roll back an operation's rows; turned into a failed outcome. */
 class OpRejected extends Error {
