@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark entry in one run, so that ratios compare
  * figures taken on the same machine at the same time.
  *   --json          print one JSON object instead of the table
- *   --only <name>   run one entry: crypto | http | batch | ledger | offline | stores | campaign | sim
+ *   --only <names>  run some entries, comma-separated: crypto,http,batch,ledger,offline,stores,campaign,sim
  *   --full          pilot scale for campaign (1,913,847 registrations) and sim (full-scale scenarios)
  *   --seconds <n>   seconds of load per HTTP endpoint (default 4)
  * `stores` compares SQLite and PostgreSQL when DATABASE_URL is set (SQLite alone otherwise).
@@ -23,16 +23,18 @@ type Entry = (typeof ENTRIES)[number];
 function parseArgs(argv: string[]) {
   let json = false;
   let full = false;
-  let only: Entry | undefined;
+  let only: Entry[] | undefined;
   let seconds = 4;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
     else if (a === '--full') full = true;
     else if (a === '--only') {
-      const name = argv[++i];
-      if (!ENTRIES.includes(name as Entry)) throw new Error(`--only takes one of ${ENTRIES.join(', ')}`);
-      only = name as Entry;
+      const names = (argv[++i] ?? '').split(',');
+      for (const name of names) {
+        if (!ENTRIES.includes(name as Entry)) throw new Error(`--only takes some of ${ENTRIES.join(', ')}`);
+      }
+      only = names as Entry[];
     } else if (a === '--seconds') seconds = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}`);
   }
@@ -45,7 +47,7 @@ const log = (msg: string) => {
 };
 const started = performance.now();
 const rows: Row[] = [];
-const wants = (e: Entry) => !only || only === e;
+const wants = (e: Entry) => !only || only.includes(e);
 
 if (wants('crypto')) {
   log('crypto: Ed25519 noble vs node:crypto ...');
@@ -53,7 +55,12 @@ if (wants('crypto')) {
 }
 if (wants('http') || wants('batch')) {
   log('http: Express baselines, online transfers and the batch endpoint (servers in child processes) ...');
-  const which = only === 'http' || only === 'batch' ? only : undefined;
+  const which =
+    only && !(only.includes('http') && only.includes('batch'))
+      ? only.includes('http')
+        ? 'http'
+        : 'batch'
+      : undefined;
   rows.push(...(await benchHttp({ seconds }, which)));
 }
 if (wants('ledger')) {

@@ -36,17 +36,18 @@ export class NodeVerifier implements Verifier {
   }
 
   #keyObject(publicKey: Uint8Array): KeyObject {
-    const id = Buffer.from(publicKey).toString('base64');
-    let key = this.#cache.get(id);
+    return this.#keyObjectOfText(Buffer.from(publicKey).toString('base64url'));
+  }
+
+  /** The key of a base64url public key (as carried in certificates and spends). */
+  #keyObjectOfText(x: string): KeyObject {
+    let key = this.#cache.get(x);
     if (!key) {
       // Imported as a JWK: the same key as from SPKI DER, at a small fraction of the cost
       // (OpenSSL's DER decoder dominated the first verification of every new device key).
-      key = createPublicKey({
-        key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') },
-        format: 'jwk',
-      });
+      key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
       if (this.#cache.size >= this.#maxCached) this.#cache.clear();
-      this.#cache.set(id, key);
+      this.#cache.set(x, key);
     }
     return key;
   }
@@ -71,6 +72,24 @@ export class NodeVerifier implements Verifier {
     }
     return new Promise((resolve) => {
       verify(null, message, key, signature, (err, ok) => resolve(!err && ok));
+    });
+  }
+
+  /**
+   * verifyAsync for base64url text as carried in signed objects (signature
+   * and public key), without decoding the key again for every call.
+   */
+  verifyAsyncText(signature: string, message: Uint8Array, publicKey: string): Promise<boolean> {
+    const sig = Buffer.from(signature, 'base64url');
+    if (sig.length !== 64 || publicKey.length !== 43) return Promise.resolve(false);
+    let key: KeyObject;
+    try {
+      key = this.#keyObjectOfText(publicKey);
+    } catch {
+      return Promise.resolve(false);
+    }
+    return new Promise((resolve) => {
+      verify(null, message, key, sig, (err, ok) => resolve(!err && ok));
     });
   }
 }

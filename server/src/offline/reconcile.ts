@@ -11,7 +11,9 @@
  *    the same hash skip their certificate and signature checks); a
  *    restricted (red-envelope) coin's new spends must pay payees its
  *    restriction admits (restricted.ts, COIN_RESTRICTED);
- * 4. the store walks the path in one transaction: unknown spends are
+ * 4. the store walks the path in one transaction (a chunk of paths per
+ *    transaction, in upload order, each recorded as soon as it is verified
+ *    while the next chunk is still being verified): unknown spends are
  *    recorded, known ones skipped, and a different spend of a recorded coin
  *    is a double spend: the fraud case is opened (or found: one per coin and
  *    losing spend), the culprit revoked and recovered from, atomically.
@@ -25,6 +27,9 @@ import { fastSpendDigest } from './hashing';
 import type { LossPolicy } from './policy';
 import { restrictedPathRefusal } from './restricted';
 import { checkPath, type PathFacts } from './verify';
+
+/** Paths per spent-set transaction (recording overlaps the verification of the next chunk). */
+const RECORD_CHUNK = 64;
 
 export type PathVerdict =
   | { status: 'accepted' | 'already_known'; counterfeit: boolean }
@@ -129,76 +134,88 @@ export async function reconcilePaths(
   const isKnownSpend = (hash: string) => knownHashes.has(hash);
 
   // 3. verification, all paths at once (signatures on the thread pool)
-  const toRecord: number[] = [];
-  await Promise.all(
-    slow.map(async (i) => {
-      const coin = coins[i]!;
-      const root = rootRows.get(coin.issue.coinId);
-      if (!root) {
-        verdicts[i] = {
-          status: 'invalid',
-          code: 'UNKNOWN_COIN',
-          message: `coin ${coin.issue.coinId} was not issued by this issuer`,
-          link: 0,
-        };
-        return;
-      }
-      const check = await checkPath(ctx, coin, root, isKnownSpend);
-      if (!check.ok) {
-        verdicts[i] = {
-          status: 'invalid',
-          code: check.error.code,
-          message: check.error.message,
-          link: Number(check.error.details?.link ?? 0),
-        };
-        return;
-      }
-      const restricted = await restrictedPathRefusal(ctx, coin, check.facts.links, isKnownSpend);
-      if (restricted) {
-        verdicts[i] = { status: 'invalid', ...restricted };
-        return;
-      }
-      if (options.refuseIssuerOutputs) {
-        const bad = coin.links.findIndex(
-          (l, k) => issuerOutput(ctx, l.spend) && !isKnownSpend(check.facts.links[k]!.spendHash),
-        );
-        if (bad >= 0) {
-          verdicts[i] = {
-            status: 'invalid',
-            code: 'SPEND_TO_ISSUER',
-            message: 'a spend to the issuer is a deposit; send it to /deposit',
-            link: bad + 1,
-          };
-          return;
-        }
-      }
-      facts[i] = check.facts;
-      roots[i] = root;
-      toRecord.push(i);
-    }),
-  );
-  toRecord.sort((a, b) => a - b);
-
-  // 4. the spent set, in one transaction
-  if (toRecord.length === 0) return { verdicts: verdicts as PathVerdict[], opened: [], facts, roots, counts };
-  const outcome = await ctx.store.recordSpends({
-    paths: toRecord.map((i) => candidatesOf(ctx, coins[i]!, facts[i]!, roots[i]!)),
-    uploader: options.uploader,
-    at: ctx.now(),
-    policy: {
-      revokeCulprit: options.policy.revokeCulprit,
-      recoverFromCulprit: options.policy.recoverFromCulprit,
-    },
-  });
-  toRecord.forEach((i, k) => {
-    const links = outcome.paths[k]!;
-    for (const l of links) {
-      if (l.status === 'new') counts.fresh++;
-      else if (l.status === 'known') counts.known++;
-      else counts.conflicts++;
+  const check = async (i: number): Promise<boolean> => {
+    const coin = coins[i]!;
+    const root = rootRows.get(coin.issue.coinId);
+    if (!root) {
+      verdicts[i] = {
+        status: 'invalid',
+        code: 'UNKNOWN_COIN',
+        message: `coin ${coin.issue.coinId} was not issued by this issuer`,
+        link: 0,
+      };
+      return false;
     }
-    verdicts[i] = verdictOf(links);
-  });
+    const checked = await checkPath(ctx, coin, root, isKnownSpend);
+    if (!checked.ok) {
+      verdicts[i] = {
+        status: 'invalid',
+        code: checked.error.code,
+        message: checked.error.message,
+        link: Number(checked.error.details?.link ?? 0),
+      };
+      return false;
+    }
+    const restricted = await restrictedPathRefusal(ctx, coin, checked.facts.links, isKnownSpend);
+    if (restricted) {
+      verdicts[i] = { status: 'invalid', ...restricted };
+      return false;
+    }
+    if (options.refuseIssuerOutputs) {
+      const bad = coin.links.findIndex(
+        (l, k) => issuerOutput(ctx, l.spend) && !isKnownSpend(checked.facts.links[k]!.spendHash),
+      );
+      if (bad >= 0) {
+        verdicts[i] = {
+          status: 'invalid',
+          code: 'SPEND_TO_ISSUER',
+          message: 'a spend to the issuer is a deposit; send it to /deposit',
+          link: bad + 1,
+        };
+        return false;
+      }
+    }
+    facts[i] = checked.facts;
+    roots[i] = root;
+    return true;
+  };
+  // Every check starts now; each settles on its own so none is left rejected unobserved.
+  const checks = slow.map((i) =>
+    check(i).then(
+      (ok) => ({ ok, error: undefined }),
+      (error: unknown) => ({ ok: false, error }),
+    ),
+  );
+
+  // 4. the spent set, in upload order, a chunk per transaction: each chunk is recorded as soon as
+  // its paths are verified, while the thread pool goes on verifying the next ones.
+  const opened: FraudCaseRow[] = [];
+  for (let start = 0; start < slow.length; start += RECORD_CHUNK) {
+    const settled = await Promise.all(checks.slice(start, start + RECORD_CHUNK));
+    const failed = settled.find((s) => s.error !== undefined);
+    if (failed) throw failed.error;
+    const toRecord = slow.slice(start, start + RECORD_CHUNK).filter((_, k) => settled[k]!.ok);
+    if (toRecord.length === 0) continue;
+    const outcome = await ctx.store.recordSpends({
+      paths: toRecord.map((i) => candidatesOf(ctx, coins[i]!, facts[i]!, roots[i]!)),
+      uploader: options.uploader,
+      at: ctx.now(),
+      policy: {
+        revokeCulprit: options.policy.revokeCulprit,
+        recoverFromCulprit: options.policy.recoverFromCulprit,
+      },
+    });
+    opened.push(...outcome.opened);
+    toRecord.forEach((i, k) => {
+      const links = outcome.paths[k]!;
+      for (const l of links) {
+        if (l.status === 'new') counts.fresh++;
+        else if (l.status === 'known') counts.known++;
+        else counts.conflicts++;
+      }
+      verdicts[i] = verdictOf(links);
+    });
+  }
   for (const v of verdicts) if (!v) throw new EcnyError('INTERNAL', 'a path was left without a verdict');
-  return { verdicts: verdicts as PathVerdict[], opened: outcome.opened, facts, roots, counts };
+  return { verdicts: verdicts as PathVerdict[], opened, facts, roots, counts };
 }

@@ -91,6 +91,11 @@ export class LocalDriver implements SimDriver {
         // A simulation, not a bank: no fsync per transaction.
         const store = new SqliteStore({ path, synchronous: 'OFF' });
         ctx = await createContext(defaultConfig({ dataDir: dirname(path), dbPath: path }), { store, now });
+      } else if (process.env.SIM_PAGE) {
+        const store = new SqliteStore({ path: ':memory:' });
+        store.db.pragma(`page_size = ${process.env.SIM_PAGE}`);
+        store.db.exec('VACUUM');
+        ctx = await createContext(defaultConfig(), { store, now });
       } else {
         ctx = await createContext(defaultConfig(), { now });
       }

@@ -19,7 +19,11 @@ export type Dialect = 'sqlite' | 'postgres';
  * transfer sequence numbers from a sequence.
  */
 const DIALECT_EXTRA: Record<Dialect, Record<number, string[]>> = {
-  sqlite: {},
+  sqlite: {
+    // SQLite finds a spend's outputs by their derived ids (primary key) and keeps one index fewer
+    // up to date on the reconciliation hot path.
+    7: ['DROP INDEX offline_outputs_by_spend'],
+  },
   postgres: {
     1: ['CREATE SEQUENCE transfers_seq'],
     4: ['ALTER TABLE offline_coins ADD COLUMN load_idx INTEGER NOT NULL DEFAULT 0'],
@@ -291,5 +295,10 @@ export const MIGRATIONS: Migration[] = [
     version: 6,
     name: 'revoked devices: a partial index (the revocation list is read at every sync)',
     sql: [`CREATE INDEX devices_revoked ON devices (device_id) WHERE revoked_at IS NOT NULL`],
+  },
+  {
+    version: 7,
+    name: 'spent set: the outputs of a spend found by their derived ids (SQLite drops an index)',
+    sql: [],
   },
 ];

@@ -7,7 +7,9 @@
  * may open, the culprit's revocation and the recovery from the culprit are
  * one transaction too.
  */
+import { MAX_SPEND_OUTPUTS } from '@ecny-sim/wallet-core';
 import type Database from 'better-sqlite3';
+import { fastOutputCoinIds } from '../offline/hashing';
 import {
   type CaseRecord,
   type CoinRecord,
@@ -78,9 +80,19 @@ export class OfflineSql {
         `INSERT INTO offline_spends (input_coin_id, spend_hash, spend, root_coin_id, operator_id, hop, amount, signer_device_id, signer_wallet_id, counterfeit, to_issuer, uploader, first_seen_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      /** The spend of a coin not spent yet; no change when the coin's spend is already recorded. */
+      insertNewSpend: db.prepare(
+        `INSERT INTO offline_spends (input_coin_id, spend_hash, spend, root_coin_id, operator_id, hop, amount, signer_device_id, signer_wallet_id, counterfeit, to_issuer, uploader, first_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (input_coin_id) DO NOTHING`,
+      ),
       insertOutput: db.prepare(
         `INSERT INTO offline_outputs (coin_id, spend_hash, idx, owner, amount, counterfeit, to_issuer)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (coin_id) DO NOTHING`,
+      ),
+      /** Both outputs of a two-output spend (payment and change) in one statement. */
+      insertTwoOutputs: db.prepare(
+        `INSERT INTO offline_outputs (coin_id, spend_hash, idx, owner, amount, counterfeit, to_issuer)
+         VALUES (?, ?, 0, ?, ?, ?, ?), (?, ?, 1, ?, ?, ?, ?) ON CONFLICT (coin_id) DO NOTHING`,
       ),
       getOutput: db.prepare<[string], { counterfeit: number }>(
         'SELECT counterfeit FROM offline_outputs WHERE coin_id = ?',
@@ -229,7 +241,49 @@ export class OfflineSql {
     this.#insertOutputs(c, counterfeit);
   }
 
+  /** Records `c` unless its coin's spend is already recorded; true when recorded. */
+  #insertNewSpend(c: SpendCandidate, counterfeit: boolean, uploader: string, at: number): boolean {
+    const inserted = this.#s.insertNewSpend.run(
+      c.inputCoinId,
+      c.spendHash,
+      c.spendJson,
+      c.rootCoinId,
+      c.operatorId,
+      c.hop,
+      c.amount,
+      c.signerDeviceId,
+      c.signerWalletId,
+      counterfeit ? 1 : 0,
+      c.toIssuer,
+      uploader,
+      at,
+    ).changes;
+    if (inserted === 0) return false;
+    this.#insertOutputs(c, counterfeit);
+    return true;
+  }
+
   #insertOutputs(c: SpendCandidate, counterfeit: boolean): void {
+    const flag = counterfeit ? 1 : 0;
+    if (c.outputs.length === 2) {
+      const a = c.outputs[0]!;
+      const b = c.outputs[1]!;
+      this.#s.insertTwoOutputs.run(
+        a.coinId,
+        c.spendHash,
+        a.owner,
+        a.amount,
+        flag,
+        a.toIssuer ? 1 : 0,
+        b.coinId,
+        c.spendHash,
+        b.owner,
+        b.amount,
+        flag,
+        b.toIssuer ? 1 : 0,
+      );
+      return;
+    }
     c.outputs.forEach((o, i) => {
       this.#s.insertOutput.run(
         o.coinId,
@@ -312,11 +366,13 @@ export class OfflineSql {
     const outcomes: LinkOutcome[] = [];
     let counterfeit = false;
     for (const c of path) {
-      const row = s.getSpend.get(c.inputCoinId);
-      if (!row) {
-        this.#insertSpend(c, counterfeit, uploader, at);
+      // Most links of an upload are new: insert first, read the recorded spend only when there is one.
+      if (this.#insertNewSpend(c, counterfeit, uploader, at)) {
         outcomes.push({ status: 'new', counterfeit });
-      } else if (row.spend_hash === c.spendHash) {
+        continue;
+      }
+      const row = s.getSpend.get(c.inputCoinId)!;
+      if (row.spend_hash === c.spendHash) {
         counterfeit = row.counterfeit === 1;
         outcomes.push({ status: 'known', counterfeit });
       } else {
@@ -444,14 +500,23 @@ export class OfflineSql {
       .map(toCase);
   }
 
-  /** The spends that consumed each coin and the coins they produced (to follow a losing branch). */
+  /**
+   * The coins a recorded spend produced (to follow a losing branch). Their ids derive from the
+   * spend hash, so they are found by primary key (no index on spend_hash to keep up at every insert).
+   */
   outputsOf(spendHash: string): OutputCoin[] {
-    return this.db
-      .prepare<[string], { coin_id: string; owner: string; amount: number; to_issuer: number }>(
-        'SELECT coin_id, owner, amount, to_issuer FROM offline_outputs WHERE spend_hash = ? ORDER BY idx',
-      )
-      .all(spendHash)
-      .map((r) => ({ coinId: r.coin_id, owner: r.owner, amount: r.amount, toIssuer: r.to_issuer === 1 }));
+    const stmt = this.db.prepare<
+      [string],
+      { coin_id: string; spend_hash: string; owner: string; amount: number; to_issuer: number }
+    >('SELECT coin_id, spend_hash, owner, amount, to_issuer FROM offline_outputs WHERE coin_id = ?');
+    const out: OutputCoin[] = [];
+    for (const id of fastOutputCoinIds(Buffer.from(spendHash, 'base64url'), MAX_SPEND_OUTPUTS)) {
+      const r = stmt.get(id);
+      if (r && r.spend_hash === spendHash) {
+        out.push({ coinId: r.coin_id, owner: r.owner, amount: r.amount, toIssuer: r.to_issuer === 1 });
+      }
+    }
+    return out;
   }
 
   depositOf(coinId: string): DepositRow | null {

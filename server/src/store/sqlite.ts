@@ -470,41 +470,56 @@ export class SqliteStore implements Store {
     const batch = this.#queue;
     this.#queue = [];
     let outcomes: ApplyOutcome[];
-    const asyncSync = this.#walPath !== undefined;
     try {
-      if (asyncSync) this.db.pragma('synchronous = NORMAL');
-      try {
-        outcomes = this.#applyGroupsTxn(batch.map((b) => b.group));
-      } finally {
-        if (asyncSync) this.db.pragma('synchronous = FULL');
-      }
+      outcomes = this.#commitUnsynced(() => this.#applyGroupsTxn(batch.map((b) => b.group)));
     } catch (e) {
       for (const b of batch) b.reject(e);
       return;
     }
-    const answer = () => {
-      for (let i = 0; i < batch.length; i++) batch[i]!.resolve(outcomes[i]!);
-    };
-    if (!asyncSync) {
-      answer();
+    this.#afterSync((err) => {
+      if (err) for (const b of batch) b.reject(err);
+      else for (let i = 0; i < batch.length; i++) batch[i]!.resolve(outcomes[i]!);
+    });
+  }
+
+  /** Runs a write transaction without fsyncing on the event loop when the WAL is synced off it (see #flush). */
+  #commitUnsynced<T>(write: () => T): T {
+    if (this.#walPath === undefined) return write();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return write();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  /** Calls `done` once everything committed so far is on disk (at once without a WAL to sync). */
+  #afterSync(done: (err: Error | null) => void): void {
+    if (this.#walPath === undefined) {
+      done(null);
       return;
     }
     if (this.#walFd === undefined) {
       try {
-        this.#walFd = openSync(this.#walPath!, 'r');
+        this.#walFd = openSync(this.#walPath, 'r');
       } catch {
         // No log yet: nothing has ever been written, so there is nothing to make durable.
-        answer();
+        done(null);
         return;
       }
     }
     this.#pendingSyncs++;
     fsync(this.#walFd, (err) => {
       this.#pendingSyncs--;
-      if (err) for (const b of batch) b.reject(err);
-      else answer();
-      if (this.#pendingSyncs === 0) for (const done of this.#syncWaiters.splice(0)) done();
+      done(err);
+      if (this.#pendingSyncs === 0) for (const waiter of this.#syncWaiters.splice(0)) waiter();
     });
+  }
+
+  /** A write transaction acknowledged once durable, like ledger groups (commit, then fsync off the loop). */
+  #durably<T>(write: () => T): Promise<T> {
+    const result = this.#commitUnsynced(write);
+    return new Promise((resolve, reject) => this.#afterSync((err) => (err ? reject(err) : resolve(result))));
   }
 
   async close(): Promise<void> {
@@ -893,7 +908,7 @@ export class SqliteStore implements Store {
   }
 
   async recordSpends(input: RecordSpendsInput): Promise<RecordSpendsOutcome> {
-    return this.#offline.recordSpends(input);
+    return this.#durably(() => this.#offline.recordSpends(input));
   }
 
   async recordDeposit(input: DepositInput): Promise<DepositOutcome> {

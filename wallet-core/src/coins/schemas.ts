@@ -17,6 +17,7 @@ import {
   TimestampSchema,
 } from '../schemas/common';
 import { DeviceCertSchema } from '../schemas/messages';
+import { MAX_SPEND_OUTPUTS } from './spend';
 
 /** Coin ids: base64url of 32 bytes (root ids from the issuer, output ids derived). */
 export const CoinIdSchema = HashSchema;
@@ -52,7 +53,7 @@ export const SpendOutputSchema = z.strictObject({ owner: PublicKeySchema, amount
 
 export const SpendSchema = z.strictObject({
   inputCoinId: CoinIdSchema,
-  outputs: z.array(SpendOutputSchema).min(1).max(2),
+  outputs: z.array(SpendOutputSchema).min(1).max(MAX_SPEND_OUTPUTS),
   requestId: RequestIdSchema,
   counter: z.number().int().nonnegative(),
   time: TimestampSchema,
