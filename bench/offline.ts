@@ -199,8 +199,9 @@ export async function benchOffline(): Promise<Row[]> {
     unit: 'spends/s',
     extra: {
       'x raw verify 1 thread': freshRate / rawSync,
-      'x raw verifyAsync': freshRate / rawAsync,
-      'target x raw >= 0.6': freshRate / rawSync >= 0.6,
+      'x raw verifyAsync (both cores)': freshRate / rawAsync,
+      target: '>=0.6x raw verifyAsync',
+      met: freshRate / rawAsync >= 0.6,
       'setup s': setupMs / 1000,
     },
   });

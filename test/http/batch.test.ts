@@ -3,6 +3,7 @@ import {
   decodeKey,
   nobleVerifier,
   type OnlineTransfer,
+  receiptBody,
   TIER_SPECS,
   verifyReceipt,
 } from '@ecny-sim/wallet-core';
@@ -70,8 +71,14 @@ describe('POST /v1/transfers/batch', () => {
       if (!r.ok) continue;
       verifyReceipt(r.receipt, items[i] as OnlineTransfer, issuer, nobleVerifier);
     }
-    // the retry of an already settled transfer gets its original receipt
-    expect((results[8] as Extract<BatchTransferItem, { ok: true }>).receipt).toEqual(settledAnswer.receipt);
+    // the retry of an already settled transfer gets a receipt for the original settlement
+    const retried = (results[8] as Extract<BatchTransferItem, { ok: true }>).receipt;
+    expect(receiptBody(retried)).toEqual(receiptBody(settledAnswer.receipt));
+    // every settled item is in one batch under one issuer signature
+    const proofs = results.flatMap((r) => (r.ok && 'batch' in r.receipt ? [r.receipt.batch] : []));
+    expect(proofs).toHaveLength(4);
+    expect(new Set(proofs.map((p) => `${p.root}.${p.sig}`)).size).toBe(1);
+    expect(proofs.map((p) => p.index)).toEqual([0, 1, 2, 3]);
     expect(await balanceOf(alice)).toBe(150);
     expect(await balanceOf(bob)).toBe(50 + 800 + 100);
     expect(await balanceOf(small)).toBe(300_000 - 100);
@@ -105,6 +112,21 @@ describe('POST /v1/transfers/batch', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     const seqs = results.map((r) => (r.ok ? r.receipt.ledgerSeq : -1));
     expect(new Set(seqs).size).toBe(1_000);
+    // each receipt proves its own transfer on its own: path up to the root the issuer signed once
+    const issuer = decodeKey(wallets[0]!.issuerPublicKey);
+    const receipts = results.map((r) => (r.ok ? r.receipt : null));
+    for (const [i, r] of receipts.entries()) verifyReceipt(r!, transfers[i]!, issuer, nobleVerifier);
+    const first = receipts[0]!;
+    if (!('batch' in first)) throw new Error('a batch answers with batched receipts');
+    expect(first.batch.size).toBe(1_000);
+    expect(first.batch.path).toHaveLength(10);
+    // a receipt moved to another position, or with another amount, no longer proves anything
+    const moved = { ...first, batch: { ...first.batch, index: 1 } };
+    expect(() => verifyReceipt(moved, transfers[0]!, issuer, nobleVerifier)).toThrow(
+      /not in the receipt batch/,
+    );
+    const inflated = { ...first, amount: first.amount + 1 };
+    expect(() => verifyReceipt(inflated, null, issuer, nobleVerifier)).toThrow(/not in the receipt batch/);
     let total = 0;
     for (const w of wallets) total += await balanceOf(w);
     expect(total).toBe(20 * 100_000);

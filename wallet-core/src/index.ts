@@ -82,6 +82,17 @@ export * from './schemas/api';
 // Schemas
 export * from './schemas/common';
 export * from './schemas/messages';
+// Online transfers and request authentication
+export {
+  proveReceiptBatch,
+  RECEIPT_BATCH_TYPE,
+  RECEIPT_NODE_TYPE,
+  type ReceiptBatchHead,
+  type ReceiptBatchProof,
+  type ReceiptHashing,
+  receiptBatchRoot,
+  receiptNode,
+} from './transfer/receipt-batch';
 export {
   AUTH_HEADERS,
   bodyHash,
@@ -90,11 +101,14 @@ export {
   type RequestAuthBody,
   signRequest,
 } from './transfer/request-auth';
-// Online transfers and request authentication
 export {
+  type BatchedTransferReceipt,
+  batchReceipts,
   type OnlineTransfer,
   type OnlineTransferBody,
   RECEIPT_TYPE,
+  receiptBody,
+  type SignedTransferReceipt,
   signReceipt,
   signTransfer,
   TRANSFER_TYPE,

@@ -184,11 +184,16 @@ function toWallet(r: WalletRecord): WalletRow {
 }
 
 function toDevice(r: DeviceRecord): DeviceRow {
+  let cert: unknown;
   return {
     deviceId: r.device_id,
     walletId: r.wallet_id,
     publicKey: r.public_key,
-    cert: JSON.parse(r.cert),
+    // Parsed when read: authenticating a request or a transfer needs only the key and the status.
+    get cert() {
+      cert ??= JSON.parse(r.cert);
+      return cert;
+    },
     revokedAt: r.revoked_at,
     revokedReason: r.revoked_reason,
     createdAt: r.created_at,
@@ -656,6 +661,34 @@ export class SqliteStore implements Store {
         device.revokedReason,
         device.createdAt,
       );
+    })();
+  }
+
+  /** Many wallets with their first devices in one transaction (bulk onboarding). */
+  async insertWallets(entries: readonly { wallet: WalletRow; device: DeviceRow }[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const { wallet, device } of entries) {
+        this.#stmts.insertWallet.run(
+          wallet.walletId,
+          wallet.operatorId,
+          wallet.displayName,
+          wallet.tier,
+          wallet.phone,
+          wallet.region,
+          wallet.resident ? 1 : 0,
+          wallet.merchant ? JSON.stringify(wallet.merchant) : null,
+          wallet.createdAt,
+        );
+        this.#stmts.insertDevice.run(
+          device.deviceId,
+          device.walletId,
+          device.publicKey,
+          JSON.stringify(device.cert),
+          device.revokedAt,
+          device.revokedReason,
+          device.createdAt,
+        );
+      }
     })();
   }
 

@@ -4,22 +4,22 @@
  * cap for the payee), answered with an issuer-signed receipt.
  */
 import {
+  type BatchedTransferReceipt,
   bodyOf,
   checkPayerLimits,
-  decodeKey,
   EcnyError,
-  fromBase64Url,
   type OnlineTransfer,
   OnlineTransferSchema,
-  objectHash,
-  signReceipt,
+  proveReceiptBatch,
+  RECEIPT_TYPE,
+  type SignedTransferReceipt,
   TIER_SPECS,
   TRANSFER_TYPE,
-  type TransferReceipt,
+  type TransferReceiptBody,
   toBase64Url,
-  transferHash,
 } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
+import { fastObjectHash, nodeReceiptHashing } from '../crypto/fast-hash';
 import { chinaDay } from '../http/clock';
 import { parseWith } from '../http/validate';
 import { Accounts } from '../ledger/accounts';
@@ -29,29 +29,55 @@ import type { LedgerClaim, LedgerTransfer, StoredTransfer, WalletRow } from '../
 export const TRANSFER_FRESHNESS_MS = 5 * 60_000;
 
 /** Digest of a signed transfer, computed once per object (verification and receipt both need it). */
-const digests = new WeakMap<OnlineTransfer, Uint8Array>();
-function digestOf(transfer: OnlineTransfer): Uint8Array {
+const digests = new WeakMap<OnlineTransfer, Buffer>();
+function digestOf(transfer: OnlineTransfer): Buffer {
   let digest = digests.get(transfer);
   if (!digest) {
-    digest = objectHash(TRANSFER_TYPE, bodyOf(transfer));
+    digest = fastObjectHash(TRANSFER_TYPE, bodyOf(transfer));
     digests.set(transfer, digest);
   }
   return digest;
 }
 
-export function receiptFor(ctx: Ctx, transfer: OnlineTransfer, stored: StoredTransfer): TransferReceipt {
-  return signReceipt(
-    {
-      transferId: transfer.transferId,
-      transferHash: toBase64Url(digestOf(transfer)),
-      from: transfer.from,
-      to: transfer.to,
-      amount: transfer.amount,
-      ledgerSeq: stored.seq,
-      settledAt: stored.at,
-    },
+/** The base64url digest of a signed transfer (wallet-core's transferHash, with the server's hashing). */
+function hashOf(transfer: OnlineTransfer): string {
+  return digestOf(transfer).toString('base64url');
+}
+
+function receiptBodyFor(transfer: OnlineTransfer, stored: StoredTransfer): TransferReceiptBody {
+  return {
+    transferId: transfer.transferId,
+    transferHash: hashOf(transfer),
+    from: transfer.from,
+    to: transfer.to,
+    amount: transfer.amount,
+    ledgerSeq: stored.seq,
+    settledAt: stored.at,
+  };
+}
+
+/** The issuer-signed receipt of a settled transfer (the bytes of wallet-core's signReceipt). */
+export function receiptFor(
+  ctx: Ctx,
+  transfer: OnlineTransfer,
+  stored: StoredTransfer,
+): SignedTransferReceipt {
+  const body = receiptBodyFor(transfer, stored);
+  return { ...body, sig: toBase64Url(ctx.world.issuer.sign(fastObjectHash(RECEIPT_TYPE, body))) };
+}
+
+/** Receipts for many settled transfers under one issuer signature (PROTOCOL §5.1), in order. */
+export function batchReceiptsFor(
+  ctx: Ctx,
+  settled: readonly { transfer: OnlineTransfer; stored: StoredTransfer }[],
+): BatchedTransferReceipt[] {
+  const bodies = settled.map((s) => receiptBodyFor(s.transfer, s.stored));
+  const proofs = proveReceiptBatch(
+    bodies.map((b) => fastObjectHash(RECEIPT_TYPE, b)),
     ctx.world.issuer,
+    nodeReceiptHashing,
   );
+  return bodies.map((b, i) => ({ ...b, batch: proofs[i]! }));
 }
 
 /** The ledger id of a settled online transfer. */
@@ -59,21 +85,15 @@ export function ledgerId(transfer: OnlineTransfer): string {
   return `pay:${transfer.transferId}`;
 }
 
-/** A retry of a transfer already settled: the same receipt again, or a conflict if the content differs. */
+/** A retry of a transfer already settled (its original and ledger row), or a conflict if the content differs. */
 async function settledBefore(
   ctx: Ctx,
   transfer: OnlineTransfer,
-): Promise<{ receipt: TransferReceipt; stored: StoredTransfer } | null> {
+): Promise<{ original: OnlineTransfer; stored: StoredTransfer } | null> {
   const stored = await ctx.store.getTransfer(ledgerId(transfer));
   if (!stored) return null;
-  const original = stored.meta?.transfer as OnlineTransfer | undefined;
-  if (!original || transferHash(original) !== transferHash(transfer)) {
-    throw new EcnyError(
-      'IDEMPOTENCY_CONFLICT',
-      `transfer id ${transfer.transferId} was used for another transfer`,
-    );
-  }
-  return { receipt: receiptFor(ctx, original, stored), stored };
+  assertSameTransfer(stored, transfer);
+  return { original: stored.meta!.transfer as OnlineTransfer, stored };
 }
 
 /**
@@ -83,7 +103,7 @@ async function settledBefore(
  */
 export function assertSameTransfer(stored: StoredTransfer, transfer: OnlineTransfer): void {
   const original = stored.meta?.transfer as OnlineTransfer | undefined;
-  if (!original || transferHash(original) !== transferHash(transfer)) {
+  if (!original || hashOf(original) !== hashOf(transfer)) {
     throw new EcnyError(
       'IDEMPOTENCY_CONFLICT',
       `transfer id ${transfer.transferId} was used for another transfer`,
@@ -93,9 +113,15 @@ export function assertSameTransfer(stored: StoredTransfer, transfer: OnlineTrans
 
 type Prepared =
   | { transfer: OnlineTransfer; group: LedgerTransfer[] }
-  | { receipt: TransferReceipt; stored: StoredTransfer };
+  | { original: OnlineTransfer; stored: StoredTransfer };
 
-type VerifyFn = (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => boolean | Promise<boolean>;
+/** Verifies a base64url signature over a digest for a base64url public key. */
+type VerifyFn = (sig: string, msg: Uint8Array, key: string) => boolean | Promise<boolean>;
+
+const onThreadPool =
+  (ctx: Ctx): VerifyFn =>
+  (s, m, k) =>
+    ctx.verifier.verifyAsyncText(s, m, k);
 
 /**
  * The checks of a signed transfer that need no ledger lock, in the order a reader expects:
@@ -104,14 +130,14 @@ type VerifyFn = (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => boolean |
 export async function checkSignedTransfer(
   ctx: Ctx,
   transfer: OnlineTransfer,
-  verify: VerifyFn = (s, m, k) => ctx.verifier.verifyAsync(s, m, k),
+  verify: VerifyFn = onThreadPool(ctx),
 ): Promise<{ payer: WalletRow; payee: WalletRow }> {
   if (Math.abs(ctx.now() - transfer.createdAt) > TRANSFER_FRESHNESS_MS) {
     throw new EcnyError('STALE_REQUEST', 'the transfer was signed too long ago; sign it again');
   }
   const device = await ctx.store.getDevice(transfer.deviceId);
   if (!device) throw new EcnyError('UNAUTHENTICATED', `unknown device ${transfer.deviceId}`);
-  const ok = await verify(fromBase64Url(transfer.sig), digestOf(transfer), decodeKey(device.publicKey));
+  const ok = await verify(transfer.sig, digestOf(transfer), device.publicKey);
   if (!ok) throw new EcnyError('BAD_SIGNATURE', 'the transfer signature does not verify for this device');
   if (device.revokedAt !== null)
     throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
@@ -187,12 +213,14 @@ export interface SettleOptions {
  */
 export async function settleTransfer(ctx: Ctx, transfer: OnlineTransfer, options: SettleOptions = {}) {
   // Verified on the thread pool: the event loop keeps serving while signatures are checked on every core.
-  const prepared = await prepare(ctx, transfer, (s, m, k) => ctx.verifier.verifyAsync(s, m, k));
-  let receipt: TransferReceipt;
+  const prepared = await prepare(ctx, transfer, onThreadPool(ctx));
+  let receipt: SignedTransferReceipt;
   let stored: StoredTransfer;
   let fresh = false;
-  if ('receipt' in prepared) ({ receipt, stored } = prepared);
-  else {
+  if ('original' in prepared) {
+    stored = prepared.stored;
+    receipt = receiptFor(ctx, prepared.original, stored);
+  } else {
     const [first, ...rest] = prepared.group;
     const group: LedgerTransfer[] = [
       {
@@ -220,23 +248,28 @@ export async function submitTransfer(ctx: Ctx, transfer: OnlineTransfer) {
 }
 
 export type BatchResult =
-  | { ok: true; receipt: TransferReceipt }
+  | { ok: true; receipt: BatchedTransferReceipt }
   | { ok: false; error: { code: string; message: string } };
 
-function failure(e: unknown): BatchResult {
+function failure(e: unknown): { ok: false; error: { code: string; message: string } } {
   if (e instanceof EcnyError) return { ok: false, error: { code: e.code, message: e.message } };
   throw e;
 }
 
 /**
  * Up to 1,000 signed transfers: each validated and applied or rejected on
- * its own. Signatures are checked on the thread pool (every core), and the
- * accepted ones are applied in one ledger transaction.
+ * its own. Signatures are checked on the thread pool (every core), the
+ * accepted ones are applied in one ledger transaction, and the settled ones
+ * (retries included) get batched receipts under one issuer signature.
  */
 export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResult[]> {
-  const results: BatchResult[] = new Array(items.length);
+  const failed: (BatchResult | undefined)[] = new Array(items.length);
+  const settled: ({ transfer: OnlineTransfer; stored: StoredTransfer } | undefined)[] = new Array(
+    items.length,
+  );
   const prepared: { index: number; transfer: OnlineTransfer; group: LedgerTransfer[] }[] = [];
   const seen = new Set<string>();
+  const verify = onThreadPool(ctx);
   await Promise.all(
     items.map(async (item, index) => {
       try {
@@ -248,11 +281,11 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResu
           );
         }
         seen.add(transfer.transferId);
-        const p = await prepare(ctx, transfer, (s, m, k) => ctx.verifier.verifyAsync(s, m, k));
-        if ('receipt' in p) results[index] = { ok: true, receipt: p.receipt };
+        const p = await prepare(ctx, transfer, verify);
+        if ('original' in p) settled[index] = { transfer: p.original, stored: p.stored };
         else prepared.push({ index, ...p });
       } catch (e) {
-        results[index] = failure(e);
+        failed[index] = failure(e);
       }
     }),
   );
@@ -261,7 +294,7 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResu
   prepared.forEach((p, i) => {
     const outcome = outcomes[i]!;
     if (!outcome.ok) {
-      results[p.index] = { ok: false, error: { code: outcome.code, message: outcome.message } };
+      failed[p.index] = { ok: false, error: { code: outcome.code, message: outcome.message } };
       return;
     }
     const stored = outcome.transfers[0]!;
@@ -269,12 +302,21 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResu
       try {
         assertSameTransfer(stored, p.transfer);
       } catch (e) {
-        results[p.index] = failure(e);
+        failed[p.index] = failure(e);
         return;
       }
     }
-    results[p.index] = { ok: true, receipt: receiptFor(ctx, p.transfer, stored) };
+    settled[p.index] = { transfer: p.transfer, stored };
     if (!outcome.duplicate) announce(ctx, p.transfer, stored);
+  });
+  const order = settled.flatMap((s, index) => (s ? [index] : []));
+  const receipts = batchReceiptsFor(
+    ctx,
+    order.map((index) => settled[index]!),
+  );
+  const results = failed as BatchResult[];
+  order.forEach((index, k) => {
+    results[index] = { ok: true, receipt: receipts[k]! };
   });
   return results;
 }

@@ -55,7 +55,7 @@ export const OnlineTransferSchema = z.strictObject({
   sig: SignatureSchema,
 });
 
-export const TransferReceiptSchema = z.strictObject({
+const TransferReceiptFields = {
   transferId: RequestIdSchema,
   transferHash: HashSchema,
   from: IdSchema,
@@ -63,5 +63,19 @@ export const TransferReceiptSchema = z.strictObject({
   amount: FenSchema,
   ledgerSeq: z.number().int().nonnegative(),
   settledAt: TimestampSchema,
+};
+
+/** The inclusion proof of a batched receipt (PROTOCOL §5.1). */
+export const ReceiptBatchProofSchema = z.strictObject({
+  root: HashSchema,
+  size: z.number().int().min(1),
+  index: z.number().int().nonnegative(),
+  path: z.array(HashSchema).max(64),
   sig: SignatureSchema,
 });
+
+/** A receipt signed on its own, or a batched one carrying its proof. */
+export const TransferReceiptSchema = z.union([
+  z.strictObject({ ...TransferReceiptFields, sig: SignatureSchema }),
+  z.strictObject({ ...TransferReceiptFields, batch: ReceiptBatchProofSchema }),
+]);
