@@ -31,6 +31,7 @@ const DEVICES = 16;
 const HOPS = 4;
 const SPENDS = 100_000;
 const BATCH_PATHS = 1_000;
+const UPLOADS_IN_FLIGHT = 2;
 
 export async function benchOffline(): Promise<Row[]> {
   const rows: Row[] = [];
@@ -47,6 +48,18 @@ export async function benchOffline(): Promise<Row[]> {
     Array.from({ length: 20_000 }, () => verifier.verifyAsync(sig, message, rawSigner.publicKey)),
   );
   const rawAsync = 20_000_000 / (performance.now() - t0);
+  // the same 20,000 verifications in bulk on the verification workers (what reconciliation uses)
+  const sigText = Buffer.from(sig).toString('base64url');
+  const keyText = Buffer.from(rawSigner.publicKey).toString('base64url');
+  await Promise.all(Array.from({ length: 2_000 }, () => verifier.verifyAsyncText(sigText, message, keyText)));
+  const t1 = performance.now();
+  const bulk = await Promise.all(
+    Array.from({ length: 20_000 }, () => verifier.verifyAsyncText(sigText, message, keyText)),
+  );
+  const rawBulk = 20_000_000 / (performance.now() - t1);
+  if (!bulk.every(Boolean)) throw new Error('bulk verification refused a valid signature');
+  // the two-core baseline: the faster of the two ways of using both cores
+  const rawBoth = Math.max(rawAsync, rawBulk);
   rows.push({
     bench: 'offline',
     name: 'raw Ed25519 verify, node:crypto, 1 thread',
@@ -59,6 +72,13 @@ export async function benchOffline(): Promise<Row[]> {
     value: rawAsync,
     unit: 'ops/s',
     extra: { cores: availableParallelism() },
+  });
+  rows.push({
+    bench: 'offline',
+    name: 'raw Ed25519 verify in bulk, worker threads',
+    value: rawBulk,
+    unit: 'ops/s',
+    extra: { cores: availableParallelism(), 'x thread pool': rawBulk / rawAsync },
   });
 
   // stateless path verification per hop (wallet-core verifyPath, node verifier): 2 signatures + 1 issue per path
@@ -172,20 +192,31 @@ export async function benchOffline(): Promise<Row[]> {
   const setupMs = performance.now() - tSetup;
 
   const policy = { compensateHonestHolders: true, recoverFromCulprit: true, revokeCulprit: true };
+  // Uploads arrive from many devices at once: UPLOADS_IN_FLIGHT syncs are reconciled concurrently.
   const run = async () => {
     let fresh = 0;
     let known = 0;
+    let next = 0;
     const start = performance.now();
-    for (let i = 0; i < paths.length; i += BATCH_PATHS) {
-      const r = await reconcilePaths(ctx, paths.slice(i, i + BATCH_PATHS), { uploader: 'd_bench0', policy });
-      fresh += r.counts.fresh;
-      known += r.counts.known;
-      if (r.verdicts.some((v) => v.status === 'invalid' || v.status === 'double_spend')) {
-        throw new Error(
-          `unexpected verdict ${JSON.stringify(r.verdicts.find((v) => v.status !== 'accepted'))}`,
-        );
-      }
-    }
+    await Promise.all(
+      Array.from({ length: UPLOADS_IN_FLIGHT }, async () => {
+        while (next < paths.length) {
+          const at = next;
+          next += BATCH_PATHS;
+          const r = await reconcilePaths(ctx, paths.slice(at, at + BATCH_PATHS), {
+            uploader: 'd_bench0',
+            policy,
+          });
+          fresh += r.counts.fresh;
+          known += r.counts.known;
+          if (r.verdicts.some((v) => v.status === 'invalid' || v.status === 'double_spend')) {
+            throw new Error(
+              `unexpected verdict ${JSON.stringify(r.verdicts.find((v) => v.status !== 'accepted'))}`,
+            );
+          }
+        }
+      }),
+    );
     return { fresh, known, ms: performance.now() - start };
   };
   const first = await run();
@@ -194,14 +225,14 @@ export async function benchOffline(): Promise<Row[]> {
   const knownRate = (second.known * 1000) / second.ms;
   rows.push({
     bench: 'offline',
-    name: `reconcile ${first.fresh.toLocaleString('en-US')} fresh spends (${HOPS}-hop paths, ${BATCH_PATHS} per upload)`,
+    name: `reconcile ${first.fresh.toLocaleString('en-US')} fresh spends (${HOPS}-hop paths, ${BATCH_PATHS} per upload, ${UPLOADS_IN_FLIGHT} uploads in flight)`,
     value: freshRate,
     unit: 'spends/s',
     extra: {
       'x raw verify 1 thread': freshRate / rawSync,
-      'x raw verifyAsync (both cores)': freshRate / rawAsync,
-      target: '>=0.6x raw verifyAsync',
-      met: freshRate / rawAsync >= 0.6,
+      'x raw both cores': freshRate / rawBoth,
+      target: '>=0.6x raw verify on both cores (the faster of thread pool and bulk)',
+      met: freshRate / rawBoth >= 0.6,
       'setup s': setupMs / 1000,
     },
   });

@@ -114,11 +114,11 @@ export async function reconcilePaths(
 
   // 1. fast path on the last link
   const lastInputs = coins.map((c) => c.links.at(-1)?.spend.inputCoinId ?? '');
-  const known = await ctx.store.getSpendHashes(lastInputs.filter(Boolean));
+  const spentRows = await ctx.store.getSpendHashes(lastInputs.filter(Boolean));
   const slow: number[] = [];
   coins.forEach((coin, i) => {
     const last = coin.links.at(-1);
-    const row = last ? known.get(last.spend.inputCoinId) : undefined;
+    const row = last ? spentRows.get(last.spend.inputCoinId) : undefined;
     if (last && row && !row.counterfeit && row.hash === fastSpendDigest(last.spend).toString('base64url')) {
       verdicts[i] = { status: 'already_known', counterfeit: false };
       counts.known += coin.links.length;
@@ -126,11 +126,12 @@ export async function reconcilePaths(
   });
   if (slow.length === 0) return { verdicts: verdicts as PathVerdict[], opened: [], facts, roots, counts };
 
-  // 2. roots and the spent-set rows of every link
+  // 2. roots, and the spent-set rows of the other links (the last ones were read above)
   const rootRows = await ctx.store.getRootCoins(slow.map((i) => coins[i]!.issue.coinId));
-  const inputIds = slow.flatMap((i) => coins[i]!.links.map((l) => l.spend.inputCoinId));
-  const spentRows = await ctx.store.getSpendHashes(inputIds);
-  const knownHashes = new Set([...spentRows.values()].map((r) => r.hash));
+  const earlier = slow.flatMap((i) => coins[i]!.links.slice(0, -1).map((l) => l.spend.inputCoinId));
+  for (const [id, row] of await ctx.store.getSpendHashes(earlier)) spentRows.set(id, row);
+  const knownHashes = new Set<string>();
+  for (const r of spentRows.values()) knownHashes.add(r.hash);
   const isKnownSpend = (hash: string) => knownHashes.has(hash);
 
   // 3. verification, all paths at once (signatures on the thread pool)

@@ -63,12 +63,12 @@ class SignatureCache {
 
 /** Device certificates already checked against their operator, by signature. */
 class CertCache {
-  readonly #certs = new Map<string, { text: string; ok: Promise<boolean> }>();
+  readonly #certs = new Map<string, { cert: DeviceCert; ok: Promise<boolean> }>();
 
   check(ctx: Ctx, sigs: SignatureCache, cert: DeviceCert, operator: OperatorCert): Promise<boolean> {
-    const text = JSON.stringify(cert);
     const known = this.#certs.get(cert.sig);
-    if (known && known.text === text) return known.ok;
+    // The same signature over different content is a different certificate: verified on its own.
+    if (known && sameJson(known.cert, cert)) return known.ok;
     if (this.#certs.size >= MAX_CACHE) this.#certs.clear();
     const operatorOk = sigs.verify(
       ctx,
@@ -83,9 +83,23 @@ class CertCache {
       operator.publicKey,
     );
     const ok = Promise.all([operatorOk, deviceOk]).then(([a, b]) => a && b);
-    this.#certs.set(cert.sig, { text, ok });
+    this.#certs.set(cert.sig, { cert, ok });
     return ok;
   }
+}
+
+/** Equality of two JSON values (objects compared key by key, in any key order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k)) return false;
+    if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 const caches = new WeakMap<Ctx, { sigs: SignatureCache; certs: CertCache }>();
