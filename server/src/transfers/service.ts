@@ -20,6 +20,7 @@ import {
 } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
 import { fastObjectHash, nodeReceiptHashing } from '../crypto/fast-hash';
+import { NodeSigner } from '../crypto/node-crypto';
 import { chinaDay } from '../http/clock';
 import { parseWith } from '../http/validate';
 import { Accounts } from '../ledger/accounts';
@@ -64,6 +65,19 @@ export function receiptFor(
 ): SignedTransferReceipt {
   const body = receiptBodyFor(transfer, stored);
   return { ...body, sig: toBase64Url(ctx.world.issuer.sign(fastObjectHash(RECEIPT_TYPE, body))) };
+}
+
+/** receiptFor with the signature computed off the event loop when the issuer key allows it. */
+async function signedReceiptFor(
+  ctx: Ctx,
+  transfer: OnlineTransfer,
+  stored: StoredTransfer,
+): Promise<SignedTransferReceipt> {
+  const issuer = ctx.world.issuer;
+  if (!(issuer instanceof NodeSigner)) return receiptFor(ctx, transfer, stored);
+  const body = receiptBodyFor(transfer, stored);
+  const sig = await issuer.signAsync(fastObjectHash(RECEIPT_TYPE, body));
+  return { ...body, sig: sig.toString('base64url') };
 }
 
 /** Receipts for many settled transfers under one issuer signature (PROTOCOL §5.1), in order. */
@@ -154,15 +168,25 @@ export async function checkSignedTransfer(
   return { payer, payee };
 }
 
-/** A retry is answered from the ledger; a new transfer is checked and turned into its ledger group. */
+/**
+ * A new transfer is checked and turned into its ledger group. A retry of a settled one is
+ * answered from the ledger: when it passes the checks, the ledger finds it a duplicate of the
+ * settled group; when it no longer does (too old by now, say), it is looked up before refusing.
+ */
 async function prepare(ctx: Ctx, transfer: OnlineTransfer, verify: VerifyFn): Promise<Prepared> {
-  const retry = await settledBefore(ctx, transfer);
-  if (retry) return retry;
-  const { payer, payee } = await checkSignedTransfer(ctx, transfer, verify);
+  let payer: WalletRow;
+  let payee: WalletRow;
+  try {
+    ({ payer, payee } = await checkSignedTransfer(ctx, transfer, verify));
+    const limitBreak = checkPayerLimits(payer.tier, transfer.amount, 0);
+    if (limitBreak) throw new EcnyError(limitBreak.code, limitBreak.message);
+  } catch (e) {
+    const retry = e instanceof EcnyError ? await settledBefore(ctx, transfer) : null;
+    if (retry) return retry;
+    throw e;
+  }
   const now = ctx.now();
   const day = chinaDay(now);
-  const limitBreak = checkPayerLimits(payer.tier, transfer.amount, 0);
-  if (limitBreak) throw new EcnyError(limitBreak.code, limitBreak.message);
   return {
     transfer,
     group: [
@@ -234,7 +258,7 @@ export async function settleTransfer(ctx: Ctx, transfer: OnlineTransfer, options
     if (!outcome.ok) throw new EcnyError(outcome.code, outcome.message);
     stored = outcome.transfers[0]!;
     if (outcome.duplicate) assertSameTransfer(stored, transfer);
-    receipt = receiptFor(ctx, transfer, stored);
+    receipt = await signedReceiptFor(ctx, transfer, stored);
     fresh = !outcome.duplicate;
     if (fresh) announce(ctx, transfer, stored);
   }
