@@ -205,6 +205,11 @@ export interface SqliteOptions {
   path: string;
   /** 'FULL' (default) makes every acknowledged commit durable. */
   synchronous?: 'FULL' | 'NORMAL' | 'OFF';
+  /**
+   * Page size in bytes for a new database (SQLite's default 4096 otherwise; an existing
+   * file keeps its own). Larger pages make a large in-memory database cheaper to commit to.
+   */
+  pageSize?: number;
 }
 
 export class SqliteStore implements Store {
@@ -216,6 +221,8 @@ export class SqliteStore implements Store {
   /** The write-ahead log, fsynced off the event loop after group commits (see #flush). */
   #walPath: string | undefined;
   readonly #walletCache = new Map<string, WalletRow>();
+  /** Devices read by id (every signed transfer reads one); dropped whenever a device row changes. */
+  readonly #deviceCache = new Map<string, DeviceRow>();
   #walFd: number | undefined;
   #pendingSyncs = 0;
   #syncWaiters: (() => void)[] = [];
@@ -227,6 +234,7 @@ export class SqliteStore implements Store {
   constructor(options: SqliteOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
+    if (options.pageSize) this.db.pragma(`page_size = ${Math.floor(options.pageSize)}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     if (options.path !== ':memory:' && (options.synchronous ?? 'FULL') === 'FULL') {
@@ -728,8 +736,14 @@ export class SqliteStore implements Store {
   }
 
   async getDevice(deviceId: string): Promise<DeviceRow | null> {
+    const cached = this.#deviceCache.get(deviceId);
+    if (cached) return cached;
     const r = this.#stmts.getDevice.get(deviceId);
-    return r ? toDevice(r) : null;
+    if (!r) return null;
+    const device = toDevice(r);
+    if (this.#deviceCache.size >= 100_000) this.#deviceCache.clear();
+    this.#deviceCache.set(deviceId, device);
+    return device;
   }
 
   async getDevicesByPublicKeys(publicKeys: readonly string[]): Promise<Map<string, DeviceRow>> {
@@ -754,10 +768,12 @@ export class SqliteStore implements Store {
   }
 
   async updateDeviceCert(deviceId: string, cert: unknown): Promise<void> {
+    this.#deviceCache.delete(deviceId);
     this.db.prepare('UPDATE devices SET cert = ? WHERE device_id = ?').run(JSON.stringify(cert), deviceId);
   }
 
   async revokeDevice(deviceId: string, reason: string, at: number): Promise<void> {
+    this.#deviceCache.delete(deviceId);
     this.db
       .prepare(
         'UPDATE devices SET revoked_at = ?, revoked_reason = ? WHERE device_id = ? AND revoked_at IS NULL',
@@ -941,11 +957,18 @@ export class SqliteStore implements Store {
   }
 
   async recordSpends(input: RecordSpendsInput): Promise<RecordSpendsOutcome> {
-    return this.#durably(() => this.#offline.recordSpends(input));
+    const outcome = await this.#durably(() => this.#offline.recordSpends(input));
+    // A fraud case opened here revoked its culprit's device.
+    for (const opened of outcome.opened) this.#deviceCache.delete(opened.culpritDeviceId);
+    return outcome;
   }
 
   async recordDeposit(input: DepositInput): Promise<DepositOutcome> {
-    return this.#offline.recordDeposit(input);
+    const outcome = this.#offline.recordDeposit(input);
+    // A deposit that turns out to be a double spend opens a case and revokes the culprit's device.
+    if (outcome.status === 'double_spend' && outcome.opened)
+      this.#deviceCache.delete(outcome.opened.culpritDeviceId);
+    return outcome;
   }
 
   async getFraudCase(caseId: string): Promise<FraudCaseRow | null> {
