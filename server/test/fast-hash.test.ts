@@ -9,7 +9,12 @@ import {
   transferHash,
 } from '@ecny-sim/wallet-core';
 import { describe, expect, it } from 'vitest';
-import { fastObjectHash, nodeReceiptHashing } from '../src/crypto/fast-hash';
+import {
+  fastObjectHash,
+  fastReceiptDigest,
+  fastTransferDigest,
+  nodeReceiptHashing,
+} from '../src/crypto/fast-hash';
 
 describe('fast object hashing', () => {
   it('matches objectHash for transfers (non-ASCII memo included) and receipts', () => {
@@ -30,9 +35,24 @@ describe('fast object hashing', () => {
       const { sig: _sig, ...body } = transfer;
       expect(fastObjectHash(TRANSFER_TYPE, body)).toEqual(Buffer.from(objectHash(TRANSFER_TYPE, body)));
       expect(fastObjectHash(TRANSFER_TYPE, body).toString('base64url')).toBe(transferHash(transfer));
+      expect(fastTransferDigest(transfer).toString('base64url')).toBe(transferHash(transfer));
     }
-    const receipt = { transferId: 'tx_1', amount: 1, ledgerSeq: 2, settledAt: 3 };
+    const receipt = {
+      transferId: 'tx_1',
+      transferHash: transferHash(
+        signTransfer(
+          { transferId: 'tx_1', from: 'w_a', to: 'w_b', amount: 1, deviceId: 'd_x', createdAt: 1 },
+          device,
+        ),
+      ),
+      from: 'w_ä "q"',
+      to: 'w_b',
+      amount: 1,
+      ledgerSeq: 2,
+      settledAt: 3,
+    };
     expect(fastObjectHash(RECEIPT_TYPE, receipt)).toEqual(Buffer.from(objectHash(RECEIPT_TYPE, receipt)));
+    expect(fastReceiptDigest(receipt)).toEqual(Buffer.from(objectHash(RECEIPT_TYPE, receipt)));
   });
 
   it('hashes receipt tree nodes like wallet-core', () => {

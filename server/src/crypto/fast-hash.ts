@@ -5,7 +5,13 @@
  * object per call.
  */
 import { hash } from 'node:crypto';
-import { canonicalJson, DOMAIN_PREFIX, type ReceiptHashing } from '@ecny-sim/wallet-core';
+import {
+  canonicalJson,
+  DOMAIN_PREFIX,
+  type OnlineTransferBody,
+  type ReceiptHashing,
+  type TransferReceiptBody,
+} from '@ecny-sim/wallet-core';
 
 export function fastObjectHash(type: string, body: unknown): Buffer {
   return hash('sha256', `${DOMAIN_PREFIX}${type}\0${canonicalJson(body)}`, 'buffer');
@@ -16,3 +22,33 @@ export const nodeReceiptHashing: ReceiptHashing = {
   sha256: (data) => hash('sha256', data, 'buffer'),
   toBase64Url: (data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64url'),
 };
+
+const TRANSFER_TAG = `${DOMAIN_PREFIX}transfer\0`;
+const RECEIPT_TAG = `${DOMAIN_PREFIX}receipt\0`;
+const str = JSON.stringify;
+
+/**
+ * The RFC 8785 text of a transfer body, written out field by field (keys in
+ * order). Valid for transfers that passed OnlineTransferSchema (safe
+ * integers, the seven known fields), for which it equals canonicalJson byte
+ * for byte: JCS serialises strings exactly as JSON.stringify does.
+ */
+export function transferBodyJcs(t: OnlineTransferBody): string {
+  const memo = t.memo === undefined ? '' : `,"memo":${str(t.memo)}`;
+  return `{"amount":${t.amount},"createdAt":${t.createdAt},"deviceId":${str(t.deviceId)},"from":${str(t.from)}${memo},"to":${str(t.to)},"transferId":${str(t.transferId)}}`;
+}
+
+/** The RFC 8785 text of a receipt body (see transferBodyJcs). */
+export function receiptBodyJcs(r: TransferReceiptBody): string {
+  return `{"amount":${r.amount},"from":${str(r.from)},"ledgerSeq":${r.ledgerSeq},"settledAt":${r.settledAt},"to":${str(r.to)},"transferHash":${str(r.transferHash)},"transferId":${str(r.transferId)}}`;
+}
+
+/** objectHash("transfer", body) of a schema-valid transfer. */
+export function fastTransferDigest(t: OnlineTransferBody): Buffer {
+  return hash('sha256', TRANSFER_TAG + transferBodyJcs(t), 'buffer');
+}
+
+/** objectHash("receipt", body). */
+export function fastReceiptDigest(r: TransferReceiptBody): Buffer {
+  return hash('sha256', RECEIPT_TAG + receiptBodyJcs(r), 'buffer');
+}

@@ -5,21 +5,18 @@
  */
 import {
   type BatchedTransferReceipt,
-  bodyOf,
   checkPayerLimits,
   EcnyError,
   type OnlineTransfer,
   OnlineTransferSchema,
   proveReceiptBatch,
-  RECEIPT_TYPE,
   type SignedTransferReceipt,
   TIER_SPECS,
-  TRANSFER_TYPE,
   type TransferReceiptBody,
   toBase64Url,
 } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
-import { fastObjectHash, nodeReceiptHashing } from '../crypto/fast-hash';
+import { fastReceiptDigest, fastTransferDigest, nodeReceiptHashing } from '../crypto/fast-hash';
 import { NodeSigner } from '../crypto/node-crypto';
 import { chinaDay } from '../http/clock';
 import { parseWith } from '../http/validate';
@@ -34,7 +31,7 @@ const digests = new WeakMap<OnlineTransfer, Buffer>();
 function digestOf(transfer: OnlineTransfer): Buffer {
   let digest = digests.get(transfer);
   if (!digest) {
-    digest = fastObjectHash(TRANSFER_TYPE, bodyOf(transfer));
+    digest = fastTransferDigest(transfer);
     digests.set(transfer, digest);
   }
   return digest;
@@ -64,7 +61,7 @@ export function receiptFor(
   stored: StoredTransfer,
 ): SignedTransferReceipt {
   const body = receiptBodyFor(transfer, stored);
-  return { ...body, sig: toBase64Url(ctx.world.issuer.sign(fastObjectHash(RECEIPT_TYPE, body))) };
+  return { ...body, sig: toBase64Url(ctx.world.issuer.sign(fastReceiptDigest(body))) };
 }
 
 /** receiptFor with the signature computed off the event loop when the issuer key allows it. */
@@ -76,7 +73,7 @@ async function signedReceiptFor(
   const issuer = ctx.world.issuer;
   if (!(issuer instanceof NodeSigner)) return receiptFor(ctx, transfer, stored);
   const body = receiptBodyFor(transfer, stored);
-  const sig = await issuer.signAsync(fastObjectHash(RECEIPT_TYPE, body));
+  const sig = await issuer.signAsync(fastReceiptDigest(body));
   return { ...body, sig: sig.toString('base64url') };
 }
 
@@ -87,7 +84,7 @@ export function batchReceiptsFor(
 ): BatchedTransferReceipt[] {
   const bodies = settled.map((s) => receiptBodyFor(s.transfer, s.stored));
   const proofs = proveReceiptBatch(
-    bodies.map((b) => fastObjectHash(RECEIPT_TYPE, b)),
+    bodies.map((b) => fastReceiptDigest(b)),
     ctx.world.issuer,
     nodeReceiptHashing,
   );
