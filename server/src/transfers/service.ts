@@ -21,7 +21,7 @@ import { NodeSigner } from '../crypto/node-crypto';
 import { chinaDay } from '../http/clock';
 import { parseWith } from '../http/validate';
 import { Accounts } from '../ledger/accounts';
-import type { LedgerClaim, LedgerTransfer, StoredTransfer, WalletRow } from '../store/store';
+import type { ApplyOutcome, LedgerClaim, LedgerTransfer, StoredTransfer, WalletRow } from '../store/store';
 
 /** A signed transfer older or newer than this (by its createdAt) is refused, unless it is a retry. */
 export const TRANSFER_FRESHNESS_MS = 5 * 60_000;
@@ -288,48 +288,51 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResu
   const settled: ({ transfer: OnlineTransfer; stored: StoredTransfer } | undefined)[] = new Array(
     items.length,
   );
-  const prepared: { index: number; transfer: OnlineTransfer; group: LedgerTransfer[] }[] = [];
   const seen = new Set<string>();
   const verify = onThreadPool(ctx);
-  await Promise.all(
-    items.map(async (item, index) => {
-      try {
-        const transfer = parseWith(OnlineTransferSchema, item, `transfers[${index}]`) as OnlineTransfer;
-        if (seen.has(transfer.transferId)) {
-          throw new EcnyError(
-            'DUPLICATE_IN_BATCH',
-            `transfer ${transfer.transferId} appears twice in the batch`,
-          );
-        }
-        seen.add(transfer.transferId);
-        const p = await prepare(ctx, transfer, verify);
-        if ('original' in p) settled[index] = { transfer: p.original, stored: p.stored };
-        else prepared.push({ index, ...p });
-      } catch (e) {
-        failed[index] = failure(e);
+  // An unexpected error (not a refusal) fails the whole call, once everything in flight is done.
+  let unexpected: { error: unknown } | undefined;
+  // Every item is parsed now and its checks start; each settles on its own, never rejected.
+  const checks = items.map(async (item, index): Promise<Prepared | null> => {
+    try {
+      const transfer = parseWith(OnlineTransferSchema, item, `transfers[${index}]`) as OnlineTransfer;
+      if (seen.has(transfer.transferId)) {
+        throw new EcnyError(
+          'DUPLICATE_IN_BATCH',
+          `transfer ${transfer.transferId} appears twice in the batch`,
+        );
       }
-    }),
-  );
-  prepared.sort((a, b) => a.index - b.index);
-  const outcomes = await ctx.store.applyMany(prepared.map((p) => p.group));
-  prepared.forEach((p, i) => {
-    const outcome = outcomes[i]!;
-    if (!outcome.ok) {
-      failed[p.index] = { ok: false, error: { code: outcome.code, message: outcome.message } };
-      return;
+      seen.add(transfer.transferId);
+      return await prepare(ctx, transfer, verify);
+    } catch (e) {
+      if (e instanceof EcnyError) failed[index] = failure(e);
+      else unexpected ??= { error: e };
+      return null;
     }
-    const stored = outcome.transfers[0]!;
-    if (outcome.duplicate) {
-      try {
-        assertSameTransfer(stored, p.transfer);
-      } catch (e) {
-        failed[p.index] = failure(e);
-        return;
-      }
-    }
-    settled[p.index] = { transfer: p.transfer, stored };
-    if (!outcome.duplicate) announce(ctx, p.transfer, stored);
   });
+  // Applied in request order, a slice at a time as soon as its signatures are verified, while the
+  // verification of the next slices goes on; the slices share the ledger's group commits.
+  const applying: Promise<void>[] = [];
+  for (let start = 0; start < items.length; start += APPLY_SLICE) {
+    const slice = await Promise.all(checks.slice(start, start + APPLY_SLICE));
+    const fresh: { index: number; transfer: OnlineTransfer; group: LedgerTransfer[] }[] = [];
+    slice.forEach((p, k) => {
+      if (!p) return;
+      if ('original' in p) settled[start + k] = { transfer: p.original, stored: p.stored };
+      else fresh.push({ index: start + k, ...p });
+    });
+    if (fresh.length === 0) continue;
+    applying.push(
+      ctx.store.applyMany(fresh.map((p) => p.group)).then(
+        (outcomes) => fresh.forEach((p, i) => settle(ctx, p, outcomes[i]!, settled, failed)),
+        (error: unknown) => {
+          unexpected ??= { error };
+        },
+      ),
+    );
+  }
+  await Promise.all(applying);
+  if (unexpected) throw unexpected.error;
   const order = settled.flatMap((s, index) => (s ? [index] : []));
   const receipts = batchReceiptsFor(
     ctx,
@@ -340,6 +343,34 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResu
     results[index] = { ok: true, receipt: receipts[k]! };
   });
   return results;
+}
+
+/** Items of a batch applied together as their signatures come back. */
+const APPLY_SLICE = 128;
+
+/** Records the ledger's answer to one batch item. */
+function settle(
+  ctx: Ctx,
+  p: { index: number; transfer: OnlineTransfer },
+  outcome: ApplyOutcome,
+  settled: ({ transfer: OnlineTransfer; stored: StoredTransfer } | undefined)[],
+  failed: (BatchResult | undefined)[],
+): void {
+  if (!outcome.ok) {
+    failed[p.index] = { ok: false, error: { code: outcome.code, message: outcome.message } };
+    return;
+  }
+  const stored = outcome.transfers[0]!;
+  if (outcome.duplicate) {
+    try {
+      assertSameTransfer(stored, p.transfer);
+    } catch (e) {
+      failed[p.index] = failure(e);
+      return;
+    }
+  }
+  settled[p.index] = { transfer: p.transfer, stored };
+  if (!outcome.duplicate) announce(ctx, p.transfer, stored);
 }
 
 export async function walletHistory(ctx: Ctx, walletId: string, limit: number) {
