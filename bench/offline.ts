@@ -31,7 +31,7 @@ const DEVICES = 16;
 const HOPS = 4;
 const SPENDS = 100_000;
 const BATCH_PATHS = 1_000;
-const UPLOADS_IN_FLIGHT = 2;
+const UPLOADS_IN_FLIGHT = 4;
 
 export async function benchOffline(): Promise<Row[]> {
   const rows: Row[] = [];

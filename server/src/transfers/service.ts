@@ -129,7 +129,14 @@ type Prepared =
 /** Verifies a base64url signature over a digest for a base64url public key. */
 type VerifyFn = (sig: string, msg: Uint8Array, key: string) => boolean | Promise<boolean>;
 
+/** One signature at a time, on libuv's thread pool (single transfers). */
 const onThreadPool =
+  (ctx: Ctx): VerifyFn =>
+  (s, m, k) =>
+    ctx.verifier.verifyAsyncTextOnPool(s, m, k);
+
+/** Many at once, in bulk on the verification workers (a batch). */
+const inBulk =
   (ctx: Ctx): VerifyFn =>
   (s, m, k) =>
     ctx.verifier.verifyAsyncText(s, m, k);
@@ -289,7 +296,7 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResu
     items.length,
   );
   const seen = new Set<string>();
-  const verify = onThreadPool(ctx);
+  const verify = inBulk(ctx);
   // An unexpected error (not a refusal) fails the whole call, once everything in flight is done.
   let unexpected: { error: unknown } | undefined;
   // Every item is parsed now and its checks start; each settles on its own, never rejected.
