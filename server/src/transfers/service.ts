@@ -331,7 +331,9 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResu
     if (fresh.length === 0) continue;
     applying.push(
       ctx.store.applyMany(fresh.map((p) => p.group)).then(
-        (outcomes) => fresh.forEach((p, i) => settle(ctx, p, outcomes[i]!, settled, failed)),
+        (outcomes) => {
+          for (const [i, p] of fresh.entries()) settle(ctx, p, outcomes[i]!, settled, failed);
+        },
         (error: unknown) => {
           unexpected ??= { error };
         },
