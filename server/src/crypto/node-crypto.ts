@@ -72,9 +72,14 @@ export class NodeVerifier implements Verifier {
   /** Verifies on libuv's thread pool, so many verifications use every core. */
   verifyAsync(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
     if (signature.length !== 64 || publicKey.length !== 32) return Promise.resolve(false);
+    return this.#onPool(signature, message, () => this.#keyObject(publicKey));
+  }
+
+  /** One verification job on the thread pool; a key that does not import is a failed verification. */
+  #onPool(signature: Uint8Array, message: Uint8Array, keyOf: () => KeyObject): Promise<boolean> {
     let key: KeyObject;
     try {
-      key = this.#keyObject(publicKey);
+      key = keyOf();
     } catch {
       return Promise.resolve(false);
     }
@@ -97,14 +102,6 @@ export class NodeVerifier implements Verifier {
   verifyAsyncTextOnPool(signature: string, message: Uint8Array, publicKey: string): Promise<boolean> {
     const sig = Buffer.from(signature, 'base64url');
     if (sig.length !== 64 || publicKey.length !== 43) return Promise.resolve(false);
-    let key: KeyObject;
-    try {
-      key = this.#keyObjectOfText(publicKey);
-    } catch {
-      return Promise.resolve(false);
-    }
-    return new Promise((resolve) => {
-      verify(null, message, key, sig, (err, ok) => resolve(!err && ok));
-    });
+    return this.#onPool(sig, message, () => this.#keyObjectOfText(publicKey));
   }
 }

@@ -221,9 +221,9 @@ export class OfflineSql {
 
   // ---- the spent set ----
 
-  #insertSpend(c: SpendCandidate, counterfeit: boolean, uploader: string, at: number): void {
-    const s = this.#s;
-    s.insertSpend.run(
+  /** The columns of a spent-set row, in the order of the insert statements. */
+  #spendRow(c: SpendCandidate, counterfeit: boolean, uploader: string, at: number) {
+    return [
       c.inputCoinId,
       c.spendHash,
       c.spendJson,
@@ -237,27 +237,17 @@ export class OfflineSql {
       c.toIssuer,
       uploader,
       at,
-    );
+    ] as const;
+  }
+
+  #insertSpend(c: SpendCandidate, counterfeit: boolean, uploader: string, at: number): void {
+    this.#s.insertSpend.run(...this.#spendRow(c, counterfeit, uploader, at));
     this.#insertOutputs(c, counterfeit);
   }
 
   /** Records `c` unless its coin's spend is already recorded; true when recorded. */
   #insertNewSpend(c: SpendCandidate, counterfeit: boolean, uploader: string, at: number): boolean {
-    const inserted = this.#s.insertNewSpend.run(
-      c.inputCoinId,
-      c.spendHash,
-      c.spendJson,
-      c.rootCoinId,
-      c.operatorId,
-      c.hop,
-      c.amount,
-      c.signerDeviceId,
-      c.signerWalletId,
-      counterfeit ? 1 : 0,
-      c.toIssuer,
-      uploader,
-      at,
-    ).changes;
+    const inserted = this.#s.insertNewSpend.run(...this.#spendRow(c, counterfeit, uploader, at)).changes;
     if (inserted === 0) return false;
     this.#insertOutputs(c, counterfeit);
     return true;
