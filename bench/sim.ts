@@ -5,7 +5,7 @@
  * (target: every injected double spend detected, no false positive).
  * Without --full it runs at scale 0.05 (double-spend: 1,000 devices).
  *
- * Run alone with `npx tsx bench/sim.ts [--full] [--seed N] [--only shenzhen-2020,double-spend]`; `benchSim()`
+ * Run alone with `npx tsx bench/sim.ts [--full | --scale F] [--seed N] [--only shenzhen-2020,double-spend]`; `benchSim()`
  * returns rows for bench/run.ts.
  */
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,8 @@ import { printRows, type Row } from './common';
 
 export interface SimBenchOptions {
   full?: boolean;
+  /** Any scale in (0, 1] instead of 0.05 or --full's 1 (for profiling). */
+  scale?: number;
   /** Run only these scenarios. */
   only?: string[];
   seed?: number;
@@ -23,7 +25,7 @@ export interface SimBenchOptions {
 const TARGET_MS = 120_000;
 
 export async function benchSim(options: SimBenchOptions = {}): Promise<Row[]> {
-  const scale = options.full ? 1 : 0.05;
+  const scale = options.scale ?? (options.full ? 1 : 0.05);
   const seed = options.seed ?? 1;
   const log = options.log ?? (() => {});
   const rows: Row[] = [];
@@ -65,8 +67,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const args = process.argv.slice(2);
   const seedAt = args.indexOf('--seed');
   const onlyAt = args.indexOf('--only');
+  const scaleAt = args.indexOf('--scale');
   const rows = await benchSim({
     full: args.includes('--full'),
+    ...(scaleAt >= 0 ? { scale: Number(args[scaleAt + 1]) } : {}),
     ...(seedAt >= 0 ? { seed: Number(args[seedAt + 1]) } : {}),
     ...(onlyAt >= 0 ? { only: args[onlyAt + 1]!.split(',') } : {}),
     log: (line) => process.stderr.write(`${line}\n`),

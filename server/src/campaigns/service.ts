@@ -378,6 +378,82 @@ export async function claim(ctx: Ctx, campaignId: string, walletId: string) {
   };
 }
 
+export type ClaimOutcome =
+  | { ok: true; walletId: string; rank: number; amount: number; duplicate: boolean }
+  | { ok: false; walletId: string; code: string; message: string };
+
+/**
+ * Many winners open their envelopes at once, each as `claim` would (and
+ * refused on its own for the same reasons), with one campaign read, one
+ * accounts write and one store transaction for the lot. No balances are
+ * read back.
+ */
+export async function claimMany(
+  ctx: Ctx,
+  campaignId: string,
+  walletIds: readonly string[],
+): Promise<ClaimOutcome[]> {
+  const c = await requireCampaign(ctx, campaignId);
+  if (c.status !== 'drawn') throw new EcnyError('CAMPAIGN_NOT_DRAWN', 'the campaign has not been drawn yet');
+  const at = ctx.now();
+  const winners = await Promise.all(walletIds.map((id) => ctx.store.getCampaignWinner(campaignId, id)));
+  const results: ClaimOutcome[] = new Array(walletIds.length);
+  const open: { index: number; winner: CampaignWinnerRow }[] = [];
+  winners.forEach((winner, index) => {
+    const walletId = walletIds[index]!;
+    if (!winner) {
+      results[index] = {
+        ok: false,
+        walletId,
+        code: 'CAMPAIGN_NOT_WINNER',
+        message: 'this wallet did not win in this campaign',
+      };
+    } else if (winner.claimedAt === null && at >= c.spec.spendUntil) {
+      results[index] = {
+        ok: false,
+        walletId,
+        code: 'RESTRICTED_EXPIRED',
+        message: 'the spending window has closed; the envelope can no longer be opened',
+      };
+    } else open.push({ index, winner });
+  });
+  if (open.length > 0) {
+    await ctx.store.ensureAccounts(
+      open.map(({ winner }) => Accounts.restricted(winner.walletId, campaignId)),
+    );
+    const outcomes = await ctx.store.claimCampaignPrizes(
+      campaignId,
+      open.map(({ winner }) => claimFor(c, winner, at)),
+    );
+    let count = 0;
+    let amount = 0;
+    outcomes.forEach((o, k) => {
+      const { index, winner } = open[k]!;
+      if (!o.ok) {
+        results[index] = { ok: false, walletId: winner.walletId, code: o.code, message: o.message };
+        return;
+      }
+      results[index] = {
+        ok: true,
+        walletId: winner.walletId,
+        rank: winner.rank,
+        amount: winner.amount,
+        duplicate: o.duplicate,
+      };
+      if (o.duplicate) return;
+      count++;
+      amount += winner.amount;
+      ctx.events.publish(
+        'campaign.claimed',
+        { campaignId, walletId: winner.walletId, amount: winner.amount, rank: winner.rank },
+        [winner.walletId],
+      );
+    });
+    if (count > 0) publishProgress(ctx, campaignId, { kind: 'claimed', count, amount });
+  }
+  return results;
+}
+
 /** Recomputes the published draw from public data only (commitment, seed, registrations, prizes). */
 export async function verifyPublishedDraw(ctx: Ctx, campaignId: string) {
   const published = await publishedDraw(ctx, campaignId);

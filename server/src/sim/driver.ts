@@ -39,6 +39,19 @@ export type PayOutcome =
   | { ok: true; fromRestricted: number; fromOwn: number }
   | { ok: false; code: string; message: string };
 
+export interface RestrictedPayment {
+  from: SimWallet;
+  to: string;
+  amount: number;
+  transferId: string;
+}
+
+export interface PreparedRestricted {
+  readonly payments: readonly RestrictedPayment[];
+  /** When the payments are made (the transfers' createdAt in-process). */
+  readonly at: number;
+}
+
 export interface Winner {
   walletId: string;
   amount: number;
@@ -87,10 +100,11 @@ export interface SimDriver {
 
   openWallet(spec: WalletSpec): Promise<SimWallet>;
   /**
-   * In-process only: opens the wallet of a synthetic registrant at its
-   * registered id (a winner who installs the wallet app after the draw).
+   * In-process only: opens the wallets of synthetic registrants at their
+   * registered ids (winners who install the wallet app after the draw), in
+   * the order given.
    */
-  activateWallet(walletId: string, spec: WalletSpec): Promise<SimWallet>;
+  activateWallets(items: readonly { walletId: string; spec: WalletSpec }[]): Promise<SimWallet[]>;
   topUp(w: SimWallet, amount: number, requestId: string): Promise<void>;
   setMerchant(
     w: SimWallet,
@@ -106,10 +120,16 @@ export interface SimDriver {
     rows: { walletId: string; offlineTrial: boolean; registeredAt: number }[],
   ): Promise<number>;
   draw(campaignId: string): Promise<Winner[]>;
-  /** The winner opens the envelope (pool -> restricted). */
-  claim(campaignId: string, w: SimWallet): Promise<void>;
-  /** Pays spending restricted campaign money first. */
-  payRestricted(w: SimWallet, to: string, amount: number, transferId: string): Promise<PayOutcome>;
+  /** Winners open their envelopes (pool -> restricted); throws if one cannot. */
+  claimMany(campaignId: string, ws: readonly SimWallet[]): Promise<void>;
+  /**
+   * Restricted payments to be made at `at`: in-process, the payers' devices
+   * start signing them now, off the main thread, while earlier payments
+   * settle.
+   */
+  prepareRestricted(payments: readonly RestrictedPayment[], at: number): PreparedRestricted;
+  /** Payments spending restricted campaign money first, each settled or refused on its own, outcomes in order. */
+  payRestrictedMany(prepared: PreparedRestricted): Promise<PayOutcome[]>;
   reclaim(campaignId: string): Promise<number>;
   campaignFigures(campaignId: string): Promise<CampaignFigures>;
 

@@ -19,6 +19,8 @@ import {
   errorCode,
   type FraudCaseFacts,
   type PayOutcome,
+  type PreparedRestricted,
+  type RestrictedPayment,
   type SimDriver,
   type SimWallet,
   type SyncAnswer,
@@ -95,7 +97,7 @@ export class HttpDriver implements SimDriver {
     };
   }
 
-  async activateWallet(): Promise<SimWallet> {
+  async activateWallets(): Promise<SimWallet[]> {
     throw new Error('synthetic registrants exist only in-process');
   }
 
@@ -140,11 +142,22 @@ export class HttpDriver implements SimDriver {
     return drawn.winners.map((w) => ({ walletId: w.walletId, amount: w.amount, rank: w.rank }));
   }
 
-  async claim(campaignId: string, w: SimWallet): Promise<void> {
-    await this.#as(w).claimCampaignPrize(campaignId);
+  async claimMany(campaignId: string, ws: readonly SimWallet[]): Promise<void> {
+    await Promise.all(ws.map((w) => this.#as(w).claimCampaignPrize(campaignId)));
   }
 
-  async payRestricted(w: SimWallet, to: string, amount: number, transferId: string): Promise<PayOutcome> {
+  /** Over HTTP the devices sign when they pay (in real time). */
+  prepareRestricted(payments: readonly RestrictedPayment[], at: number): PreparedRestricted {
+    return { payments, at };
+  }
+
+  async payRestrictedMany(prepared: PreparedRestricted): Promise<PayOutcome[]> {
+    return Promise.all(
+      prepared.payments.map((p) => this.#payRestricted(p.from, p.to, p.amount, p.transferId)),
+    );
+  }
+
+  async #payRestricted(w: SimWallet, to: string, amount: number, transferId: string): Promise<PayOutcome> {
     try {
       const paid = await this.client.submitRestrictedPayment(this.#transfer(w, to, amount, transferId));
       return {

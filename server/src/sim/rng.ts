@@ -49,13 +49,24 @@ export class ByteStream {
 
 export class Rng {
   readonly seed: string;
-  readonly #int: RandomInt;
-  readonly #bytes: ByteStream;
+  readonly #label: string;
+  // Each stream is made on first use: most forks draw only integers or only bytes.
+  #intStream: RandomInt | undefined;
+  #byteStream: ByteStream | undefined;
 
   constructor(seed: string | number, label = 'root') {
     this.seed = String(seed);
-    this.#int = seededRng(`ecny-sim/sim/${this.seed}/${label}`);
-    this.#bytes = new ByteStream(`ecny-sim/sim-bytes/${this.seed}/${label}`);
+    this.#label = label;
+  }
+
+  get #int(): RandomInt {
+    this.#intStream ??= seededRng(`ecny-sim/sim/${this.seed}/${this.#label}`);
+    return this.#intStream;
+  }
+
+  get #bytes(): ByteStream {
+    this.#byteStream ??= new ByteStream(`ecny-sim/sim-bytes/${this.seed}/${this.#label}`);
+    return this.#byteStream;
   }
 
   /** An independent stream for one purpose. */

@@ -1,14 +1,17 @@
 /** What a scenario is given and what it hands back to the runner (run.ts). */
 
-import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto';
-import type { Signer } from '@ecny-sim/wallet-core';
+import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import {
   MemoryKeyValue,
   OfflineWallet,
   SecureElement,
+  type Signed,
+  type Signer,
   TamperedSecureElement,
+  toBase64Url,
   WalletStore,
 } from '@ecny-sim/wallet-core';
+import { fastObjectHash } from '../crypto/fast-hash';
 import { NodeVerifier } from '../crypto/node-crypto';
 import type { SimDriver, SimWallet } from './driver';
 import type { Progress } from './progress';
@@ -67,13 +70,44 @@ export class SimSigner implements Signer {
       key: { kty: 'OKP', crv: 'Ed25519', d, x: 'A'.repeat(43) },
       format: 'jwk',
     });
-    const x = createPublicKey(this.#key).export({ format: 'jwk' }).x!;
+    // The private key's JWK carries the derived public key: no public KeyObject needed.
+    const x = this.#key.export({ format: 'jwk' }).x!;
     this.publicKey = new Uint8Array(Buffer.from(x, 'base64url'));
   }
 
   sign(message: Uint8Array): Uint8Array {
     return new Uint8Array(sign(null, message, this.#key));
   }
+
+  /** The same signature, made on libuv's thread pool. */
+  signAsync(message: Uint8Array): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      sign(null, message, this.#key, (err, sig) => (err ? reject(err) : resolve(new Uint8Array(sig))));
+    });
+  }
+}
+
+/**
+ * signObject (wallet-core) over the same bytes, hashed with node:crypto's
+ * one-shot SHA-256: how the simulated devices and operators sign
+ * in-process (the server verifies with its own hashing).
+ */
+export function signFast<T extends object>(type: string, body: T, signer: Signer): Signed<T> {
+  return { ...body, sig: toBase64Url(signer.sign(simDigest(type, body))) };
+}
+
+/** signFast with the signature made off the main thread when the signer can (SimSigner). */
+export async function signFastAsync<T extends object>(
+  type: string,
+  body: T,
+  signer: Signer,
+): Promise<Signed<T>> {
+  if (!(signer instanceof SimSigner)) return signFast(type, body, signer);
+  return { ...body, sig: toBase64Url(await signer.signAsync(simDigest(type, body))) };
+}
+
+function simDigest(type: string, body: unknown): Buffer {
+  return fastObjectHash(type, body);
 }
 
 export function newSigner(rng: Rng): SimSigner {

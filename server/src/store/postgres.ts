@@ -420,6 +420,41 @@ export class PostgresStore implements Store {
 
   // ---- wallets and devices ----
 
+  /** Many wallets with their first devices in one transaction (bulk onboarding), CHUNK rows per statement. */
+  async insertWallets(entries: readonly { wallet: WalletRow; device: DeviceRow }[]): Promise<void> {
+    await this.#tx(async (tx) => {
+      for (let i = 0; i < entries.length; i += CHUNK) {
+        const part = entries.slice(i, i + CHUNK);
+        await tx.run(
+          `INSERT INTO wallets (wallet_id, operator_id, display_name, tier, phone, region, resident, merchant, created_at) VALUES ${tuples(part.length, 9)}`,
+          part.flatMap(({ wallet }) => [
+            wallet.walletId,
+            wallet.operatorId,
+            wallet.displayName,
+            wallet.tier,
+            wallet.phone,
+            wallet.region,
+            wallet.resident ? 1 : 0,
+            wallet.merchant ? JSON.stringify(wallet.merchant) : null,
+            wallet.createdAt,
+          ]),
+        );
+        await tx.run(
+          `INSERT INTO devices (device_id, wallet_id, public_key, cert, revoked_at, revoked_reason, created_at) VALUES ${tuples(part.length, 7)}`,
+          part.flatMap(({ device }) => [
+            device.deviceId,
+            device.walletId,
+            device.publicKey,
+            JSON.stringify(device.cert),
+            device.revokedAt,
+            device.revokedReason,
+            device.createdAt,
+          ]),
+        );
+      }
+    });
+  }
+
   async insertWallet(wallet: WalletRow, device: DeviceRow): Promise<void> {
     await this.#tx(async (tx) => {
       await tx.run(

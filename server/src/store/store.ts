@@ -178,6 +178,8 @@ export interface Store {
   ledgerDigest(): Promise<string>;
 
   insertWallet(wallet: WalletRow, device: DeviceRow): Promise<void>;
+  /** Many wallets with their first devices, all or none (bulk onboarding). */
+  insertWallets(entries: readonly { wallet: WalletRow; device: DeviceRow }[]): Promise<void>;
   getWallet(walletId: string): Promise<WalletRow | null>;
   updateWallet(
     walletId: string,

@@ -19,7 +19,7 @@
  * (s = 1).
  */
 import { type OfflineWallet, touchPay } from '@ecny-sim/wallet-core';
-import type { SimWallet } from '../driver';
+import type { PreparedRestricted, SimWallet, Winner } from '../driver';
 import type { Rng } from '../rng';
 import { Zipf } from '../rng';
 import {
@@ -177,33 +177,48 @@ export async function runPilot(sc: ScenarioContext, p: PilotParams): Promise<Sce
   const planned: Planned[] = [];
   const topUps: (number | undefined)[] = new Array(winners.length);
   const wkeys = sc.rng.fork('winner-keys');
-  await inWindows(winners, http ? 8 : 64, async (winner, index) => {
-    const r = behave.fork(`winner-${winner.rank}`);
-    const signer = newSigner(wkeys.fork(`rank-${winner.rank}`));
-    if (!r.chance(p.claimRate)) return;
-    const w =
-      byId.get(winner.walletId) ??
-      (await driver.activateWallet(winner.walletId, {
-        signer,
-        tier: 4,
-        displayName: `winner ${winner.rank}`,
-      }));
-    await driver.claim(campaignId, w);
-    claimers[index] = w;
-    const basket = plan(r, winner.amount, zipf, p.onlineShare, shop);
-    const total = basket.reduce((s, b) => s + b.amount, 0);
-    if (total > winner.amount) topUps[index] = total - winner.amount;
-    for (const b of basket) {
-      planned.push({
-        at: spendFrom + Math.floor(b.day * (spendMs - 1)),
-        payer: index,
-        merchant: b.merchant,
-        amount: b.amount,
-        kind: 'online',
-      });
-    }
-    progress.tick();
-  });
+  // A window of winners at a time: who opens the envelope, their wallets opened and envelopes claimed together.
+  const perWindow = http ? 8 : 500;
+  for (let from = 0; from < winners.length; from += perWindow) {
+    const opening: { index: number; winner: Winner; r: Rng }[] = [];
+    winners.slice(from, from + perWindow).forEach((winner, j) => {
+      const r = behave.fork(`winner-${winner.rank}`);
+      if (r.chance(p.claimRate)) opening.push({ index: from + j, winner, r });
+    });
+    if (opening.length === 0) continue;
+    const fresh = opening.filter((o) => !byId.has(o.winner.walletId));
+    const activated = fresh.length
+      ? await driver.activateWallets(
+          fresh.map(({ winner }) => ({
+            walletId: winner.walletId,
+            spec: {
+              signer: newSigner(wkeys.fork(`rank-${winner.rank}`)),
+              tier: 4 as const,
+              displayName: `winner ${winner.rank}`,
+            },
+          })),
+        )
+      : [];
+    const opened = new Map(activated.map((w) => [w.walletId, w]));
+    const ws = opening.map((o) => byId.get(o.winner.walletId) ?? opened.get(o.winner.walletId)!);
+    await driver.claimMany(campaignId, ws);
+    opening.forEach(({ index, winner, r }, k) => {
+      claimers[index] = ws[k]!;
+      const basket = plan(r, winner.amount, zipf, p.onlineShare, shop);
+      const total = basket.reduce((s, b) => s + b.amount, 0);
+      if (total > winner.amount) topUps[index] = total - winner.amount;
+      for (const b of basket) {
+        planned.push({
+          at: spendFrom + Math.floor(b.day * (spendMs - 1)),
+          payer: index,
+          merchant: b.merchant,
+          amount: b.amount,
+          kind: 'online',
+        });
+      }
+    });
+    progress.tick(opening.length);
+  }
   const toTopUp = [...topUps.keys()].filter((i) => topUps[i]);
   await inWindows(toTopUp, http ? 8 : 256, (i) => driver.topUp(claimers[i]!, topUps[i]!, `sim-tu-${i}`));
 
@@ -296,31 +311,52 @@ export async function runPilot(sc: ScenarioContext, p: PilotParams): Promise<Sce
       }
     }
   };
+  // The window as steps: chunks of at most `width` payments within a day, and each day's end.
   const width = http ? 16 : 256;
-  await driver.advanceTo(spendFrom);
+  const steps: ({ chunk: Planned[] } | { dayEnd: number })[] = [];
   for (let i = 0; i < planned.length; ) {
     const chunk: Planned[] = [];
     while (i < planned.length && chunk.length < width && planned[i]!.at < dayEnd) chunk.push(planned[i++]!);
     if (chunk.length === 0) {
-      await driver.advanceTo(dayEnd);
-      await merchantDay();
+      steps.push({ dayEnd });
       dayEnd += DAY;
+    } else steps.push({ chunk });
+  }
+  // A chunk's online payments, made when its last payment is.
+  const prepare = (chunk: Planned[]) =>
+    driver.prepareRestricted(
+      chunk
+        .filter((c) => c.kind === 'online')
+        .map((c, j) => ({
+          from: claimers[c.payer]!,
+          to: merchants[c.merchant]!.walletId,
+          amount: c.amount,
+          transferId: `sim-tx-${c.at}-${c.payer}-${j}`,
+        })),
+      chunk[chunk.length - 1]!.at,
+    );
+  let prepared: PreparedRestricted | null = null;
+  await driver.advanceTo(spendFrom);
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]!;
+    if ('dayEnd' in step) {
+      await driver.advanceTo(step.dayEnd);
+      await merchantDay();
       continue;
     }
+    const chunk = step.chunk;
+    const current = prepared ?? prepare(chunk);
+    // The next chunk's payers sign while this one settles.
+    let n = k + 1;
+    while (n < steps.length && !('chunk' in steps[n]!)) n++;
+    const next = steps[n];
+    prepared = next && 'chunk' in next ? prepare(next.chunk) : null;
     await driver.advanceTo(chunk[chunk.length - 1]!.at);
-    const online = chunk.filter((c) => c.kind === 'online');
-    await Promise.all(
-      online.map(async (c, j) => {
-        const out = await driver.payRestricted(
-          claimers[c.payer]!,
-          merchants[c.merchant]!.walletId,
-          c.amount,
-          `sim-tx-${c.at}-${c.payer}-${j}`,
-        );
-        if (out.ok) payments++;
-        else refuse(out.code);
-      }),
-    );
+    const outcomes = await driver.payRestrictedMany(current);
+    for (const out of outcomes) {
+      if (out.ok) payments++;
+      else refuse(out.code);
+    }
     for (const c of chunk) {
       if (c.kind !== 'touch') continue;
       let payee = merchantDevices.get(c.merchant);
