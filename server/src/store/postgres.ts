@@ -456,34 +456,7 @@ export class PostgresStore implements Store {
   }
 
   async insertWallet(wallet: WalletRow, device: DeviceRow): Promise<void> {
-    await this.#tx(async (tx) => {
-      await tx.run(
-        'INSERT INTO wallets (wallet_id, operator_id, display_name, tier, phone, region, resident, merchant, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-          wallet.walletId,
-          wallet.operatorId,
-          wallet.displayName,
-          wallet.tier,
-          wallet.phone,
-          wallet.region,
-          wallet.resident ? 1 : 0,
-          wallet.merchant ? JSON.stringify(wallet.merchant) : null,
-          wallet.createdAt,
-        ],
-      );
-      await tx.run(
-        'INSERT INTO devices (device_id, wallet_id, public_key, cert, revoked_at, revoked_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [
-          device.deviceId,
-          device.walletId,
-          device.publicKey,
-          JSON.stringify(device.cert),
-          device.revokedAt,
-          device.revokedReason,
-          device.createdAt,
-        ],
-      );
-    });
+    await this.insertWallets([{ wallet, device }]);
   }
 
   async getWallet(walletId: string): Promise<WalletRow | null> {

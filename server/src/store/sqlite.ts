@@ -648,28 +648,7 @@ export class SqliteStore implements Store {
   }
 
   async insertWallet(wallet: WalletRow, device: DeviceRow): Promise<void> {
-    this.db.transaction(() => {
-      this.#stmts.insertWallet.run(
-        wallet.walletId,
-        wallet.operatorId,
-        wallet.displayName,
-        wallet.tier,
-        wallet.phone,
-        wallet.region,
-        wallet.resident ? 1 : 0,
-        wallet.merchant ? JSON.stringify(wallet.merchant) : null,
-        wallet.createdAt,
-      );
-      this.#stmts.insertDevice.run(
-        device.deviceId,
-        device.walletId,
-        device.publicKey,
-        JSON.stringify(device.cert),
-        device.revokedAt,
-        device.revokedReason,
-        device.createdAt,
-      );
-    })();
+    await this.insertWallets([{ wallet, device }]);
   }
 
   /** Many wallets with their first devices in one transaction (bulk onboarding). */
