@@ -62,6 +62,7 @@ import type {
   StoredTransfer,
   WalletRow,
 } from './store';
+import { deviceColumns, walletColumns } from './wallet-records';
 
 interface WalletRecord {
   wallet_id: string;
@@ -427,29 +428,11 @@ export class PostgresStore implements Store {
         const part = entries.slice(i, i + CHUNK);
         await tx.run(
           `INSERT INTO wallets (wallet_id, operator_id, display_name, tier, phone, region, resident, merchant, created_at) VALUES ${tuples(part.length, 9)}`,
-          part.flatMap(({ wallet }) => [
-            wallet.walletId,
-            wallet.operatorId,
-            wallet.displayName,
-            wallet.tier,
-            wallet.phone,
-            wallet.region,
-            wallet.resident ? 1 : 0,
-            wallet.merchant ? JSON.stringify(wallet.merchant) : null,
-            wallet.createdAt,
-          ]),
+          part.flatMap(({ wallet }) => walletColumns(wallet)),
         );
         await tx.run(
           `INSERT INTO devices (device_id, wallet_id, public_key, cert, revoked_at, revoked_reason, created_at) VALUES ${tuples(part.length, 7)}`,
-          part.flatMap(({ device }) => [
-            device.deviceId,
-            device.walletId,
-            device.publicKey,
-            JSON.stringify(device.cert),
-            device.revokedAt,
-            device.revokedReason,
-            device.createdAt,
-          ]),
+          part.flatMap(({ device }) => deviceColumns(device)),
         );
       }
     });

@@ -54,6 +54,7 @@ import type {
   StoredTransfer,
   WalletRow,
 } from './store';
+import { deviceColumns, walletColumns } from './wallet-records';
 
 interface TransferRecord {
   seq: number;
@@ -655,26 +656,8 @@ export class SqliteStore implements Store {
   async insertWallets(entries: readonly { wallet: WalletRow; device: DeviceRow }[]): Promise<void> {
     this.db.transaction(() => {
       for (const { wallet, device } of entries) {
-        this.#stmts.insertWallet.run(
-          wallet.walletId,
-          wallet.operatorId,
-          wallet.displayName,
-          wallet.tier,
-          wallet.phone,
-          wallet.region,
-          wallet.resident ? 1 : 0,
-          wallet.merchant ? JSON.stringify(wallet.merchant) : null,
-          wallet.createdAt,
-        );
-        this.#stmts.insertDevice.run(
-          device.deviceId,
-          device.walletId,
-          device.publicKey,
-          JSON.stringify(device.cert),
-          device.revokedAt,
-          device.revokedReason,
-          device.createdAt,
-        );
+        this.#stmts.insertWallet.run(...walletColumns(wallet));
+        this.#stmts.insertDevice.run(...deviceColumns(device));
       }
     })();
   }
