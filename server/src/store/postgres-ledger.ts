@@ -8,6 +8,7 @@
  * from a sequence: unique and increasing.
  */
 import type { Book } from '../ledger/accounts';
+import { checkTransferFits, checkTransferShape, GroupRejected } from './ledger-checks';
 import { CHUNK, type Tx, tuples } from './postgres-tx';
 import type { ApplyOutcome, LedgerClaim, LedgerTransfer, StoredTransfer } from './store';
 
@@ -42,16 +43,6 @@ export function toStored(r: TransferRecord): StoredTransfer {
     meta: r.meta ? (JSON.parse(r.meta) as Record<string, unknown>) : null,
     at: r.at,
   };
-}
-
-export class GroupRejected extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly index: number,
-  ) {
-    super(message);
-  }
 }
 
 const isRejection = (e: unknown) => e instanceof GroupRejected;
@@ -171,11 +162,7 @@ export async function applyGroups(tx: Tx, groups: readonly LedgerTransfer[][]): 
     const groupIds = new Set<string>();
     for (let index = 0; index < group.length; index++) {
       const t = group[index]!;
-      if (!Number.isSafeInteger(t.amount) || t.amount <= 0) {
-        throw new GroupRejected('BAD_AMOUNT', `amount must be a positive whole number of fen`, index);
-      }
-      if (t.debit === t.credit)
-        throw new GroupRejected('SAME_ACCOUNT', 'debit and credit are the same account', index);
+      checkTransferShape(t, index);
       if (index > 0 && (known.has(t.id) || batchIds.has(t.id) || groupIds.has(t.id))) {
         throw new GroupRejected('IDEMPOTENCY_CONFLICT', `id ${t.id} was already used`, index);
       }
@@ -183,32 +170,14 @@ export async function applyGroups(tx: Tx, groups: readonly LedgerTransfer[][]): 
       if (t.claim) await takeClaim(tx, t.claim, t, index, at);
       const debit = account(t.debit, index);
       const credit = account(t.credit, index);
-      if (!debit.allowNegative && debit.balance < t.amount) {
-        throw new GroupRejected(
-          'INSUFFICIENT_FUNDS',
-          `${t.debit} holds ${debit.balance} fen, ${t.amount} needed`,
-          index,
-        );
-      }
-      const limits = t.limits;
-      if (limits?.creditBalanceMax != null && credit.balance + t.amount > limits.creditBalanceMax) {
-        throw new GroupRejected(
-          'LIMIT_BALANCE_CAP',
-          `the payee's balance would exceed its tier cap of ${limits.creditBalanceMax} fen`,
-          index,
-        );
-      }
-      const dailyKey = limits?.dailyKey && limits.day ? `${limits.dailyKey}\n${limits.day}` : null;
-      if (limits?.dailyMax != null && dailyKey) {
-        const today = localTotals.get(dailyKey) ?? totals.get(dailyKey)?.total ?? 0;
-        if (today + t.amount > limits.dailyMax) {
-          throw new GroupRejected(
-            'LIMIT_PER_DAY',
-            `daily limit of ${limits.dailyMax} fen reached (${today} fen used today)`,
-            index,
-          );
-        }
-      }
+      const dailyKey = t.limits?.dailyKey && t.limits.day ? `${t.limits.dailyKey}\n${t.limits.day}` : null;
+      checkTransferFits(
+        t,
+        index,
+        debit,
+        credit,
+        () => localTotals.get(dailyKey!) ?? totals.get(dailyKey!)?.total ?? 0,
+      );
       debit.balance -= t.amount;
       credit.balance += t.amount;
       if (dailyKey)

@@ -10,6 +10,7 @@ import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AccountSpec, Book } from '../ledger/accounts';
+import { checkTransferFits, checkTransferShape, GroupRejected } from './ledger-checks';
 import { MIGRATIONS, migrationSql } from './migrations';
 import type {
   DepositInput,
@@ -146,16 +147,6 @@ function prepareClaimStatements(db: Database.Database) {
   };
 }
 type ClaimStatements = ReturnType<typeof prepareClaimStatements>;
-
-class GroupRejected extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly index: number,
-  ) {
-    super(message);
-  }
-}
 
 function toStored(r: TransferRecord): StoredTransfer {
   return {
@@ -370,41 +361,19 @@ export class SqliteStore implements Store {
     const at = Date.now();
     // Phase 1: every check, against balances simulated in memory; nothing is written yet.
     group.forEach((t, index) => {
-      if (!Number.isSafeInteger(t.amount) || t.amount <= 0) {
-        throw new GroupRejected('BAD_AMOUNT', `amount must be a positive whole number of fen`, index);
-      }
-      if (t.debit === t.credit)
-        throw new GroupRejected('SAME_ACCOUNT', 'debit and credit are the same account', index);
+      checkTransferShape(t, index);
       if (index > 0 && s.getTransfer.get(t.id)) {
         throw new GroupRejected('IDEMPOTENCY_CONFLICT', `id ${t.id} was already used`, index);
       }
       const debit = account(t.debit, index);
       const credit = account(t.credit, index);
-      if (!debit.allowNegative && debit.balance < t.amount) {
-        throw new GroupRejected(
-          'INSUFFICIENT_FUNDS',
-          `${t.debit} holds ${debit.balance} fen, ${t.amount} needed`,
-          index,
-        );
-      }
-      const limits = t.limits;
-      if (limits?.creditBalanceMax != null && credit.balance + t.amount > limits.creditBalanceMax) {
-        throw new GroupRejected(
-          'LIMIT_BALANCE_CAP',
-          `the payee's balance would exceed its tier cap of ${limits.creditBalanceMax} fen`,
-          index,
-        );
-      }
-      if (limits?.dailyMax != null && limits.dailyKey && limits.day) {
-        const today = s.getDaily.get(limits.dailyKey, limits.day)?.total ?? 0;
-        if (today + t.amount > limits.dailyMax) {
-          throw new GroupRejected(
-            'LIMIT_PER_DAY',
-            `daily limit of ${limits.dailyMax} fen reached (${today} fen used today)`,
-            index,
-          );
-        }
-      }
+      checkTransferFits(
+        t,
+        index,
+        debit,
+        credit,
+        () => s.getDaily.get(t.limits!.dailyKey!, t.limits!.day!)?.total ?? 0,
+      );
       debit.balance -= t.amount;
       credit.balance += t.amount;
     });

@@ -1,0 +1,70 @@
+/**
+ * The checks every ledger transfer of a group passes, shared by the SQLite
+ * and PostgreSQL stores (each reads balances and daily totals its own way,
+ * then asks these).
+ */
+import type { LedgerTransfer } from './store';
+
+/** A group refused by one of its transfers (`index`); the store answers it with `code`. */
+export class GroupRejected extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly index: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The balance of an account as the group's checks see it. */
+export interface AccountState {
+  balance: number;
+  allowNegative: boolean;
+}
+
+/** A positive whole amount between two different accounts. */
+export function checkTransferShape(t: LedgerTransfer, index: number): void {
+  if (!Number.isSafeInteger(t.amount) || t.amount <= 0) {
+    throw new GroupRejected('BAD_AMOUNT', `amount must be a positive whole number of fen`, index);
+  }
+  if (t.debit === t.credit)
+    throw new GroupRejected('SAME_ACCOUNT', 'debit and credit are the same account', index);
+}
+
+/**
+ * Funds on the debit side, the payee's balance cap and the payer's daily limit
+ * (`usedToday` is what the daily key has used so far, asked only when there is a limit).
+ */
+export function checkTransferFits(
+  t: LedgerTransfer,
+  index: number,
+  debit: AccountState,
+  credit: AccountState,
+  usedToday: () => number,
+): void {
+  if (!debit.allowNegative && debit.balance < t.amount) {
+    throw new GroupRejected(
+      'INSUFFICIENT_FUNDS',
+      `${t.debit} holds ${debit.balance} fen, ${t.amount} needed`,
+      index,
+    );
+  }
+  const limits = t.limits;
+  if (limits?.creditBalanceMax != null && credit.balance + t.amount > limits.creditBalanceMax) {
+    throw new GroupRejected(
+      'LIMIT_BALANCE_CAP',
+      `the payee's balance would exceed its tier cap of ${limits.creditBalanceMax} fen`,
+      index,
+    );
+  }
+  if (limits?.dailyMax != null && limits.dailyKey && limits.day) {
+    const today = usedToday();
+    if (today + t.amount > limits.dailyMax) {
+      throw new GroupRejected(
+        'LIMIT_PER_DAY',
+        `daily limit of ${limits.dailyMax} fen reached (${today} fen used today)`,
+        index,
+      );
+    }
+  }
+}
