@@ -104,6 +104,7 @@ async function measureStore(
       amount: 1_000,
       signerDeviceId: `d_${i % 89}`,
       signerWalletId: `w_bench${i % o.wallets}`,
+      inputOwner: `pk_payer${i % 89}`,
       outputs,
       toIssuer: 0,
       proof: () => ({ coinJson: '{}', culpritJson: '{}' }),

@@ -131,6 +131,26 @@ describe('SqliteStore', () => {
     await expectClean(store);
   });
 
+  it('finds a group again by its first id among the groups written after it', async () => {
+    const store = await freshStore();
+    await store.applyTransfers([fund('f1', 'w_a', 1_000)]);
+    const group = [pay('g1', 'w_a', 'w_b', 100), pay('g1:fee', 'w_a', 'w_c', 1)];
+    const first = await store.applyTransfers(group);
+    await store.applyTransfers([pay('g2', 'w_a', 'w_b', 5), pay('g2:fee', 'w_a', 'w_c', 1)]);
+    await store.applyTransfers([pay('g3', 'w_b', 'w_a', 7)]);
+    const again = await store.applyTransfers(group);
+    expect(again).toMatchObject({ ok: true, duplicate: true });
+    if (!first.ok || !again.ok) throw new Error('unreachable');
+    expect(again.transfers).toEqual(first.transfers);
+    expect(first.balances?.get('wallet:w_a')?.balance).toBe(899);
+    // the same first id with fewer or more transfers is another group
+    for (const other of [group.slice(0, 1), [...group, pay('g1:extra', 'w_a', 'w_c', 1)]]) {
+      expect(await store.applyTransfers(other)).toMatchObject({ ok: false, code: 'IDEMPOTENCY_CONFLICT' });
+    }
+    expect(await store.getBalance('wallet:w_a')).toBe(1_000 - 101 - 6 + 7);
+    await expectClean(store);
+  });
+
   it('checks the payee cap and the daily limit atomically', async () => {
     const store = await freshStore();
     await store.applyTransfers([fund('f1', 'w_a', 10_000)]);

@@ -183,5 +183,11 @@ async function offlineBreaks(store: Store, rows: { id: string; balance: number }
   for (const id of facts.loadMismatches) {
     breaks.push({ code: 'OFFLINE_LOAD_MISMATCH', message: `load ${id}: coins and ledger transfer disagree` });
   }
+  for (const owner of facts.holdingMismatches) {
+    breaks.push({
+      code: 'OFFLINE_HOLDINGS_MISMATCH',
+      message: `the offline holdings kept for key ${owner} differ from its unspent coins in the spent set`,
+    });
+  }
   return breaks;
 }

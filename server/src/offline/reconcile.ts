@@ -73,6 +73,7 @@ export function candidatesOf(ctx: Ctx, coin: Coin, facts: PathFacts, root: RootC
       amount: f.amount,
       signerDeviceId: signer.deviceId,
       signerWalletId: signer.walletId,
+      inputOwner: signer.publicKey,
       outputs: link.spend.outputs.map((o, k) => ({
         coinId: f.outputIds[k]!,
         owner: o.owner,

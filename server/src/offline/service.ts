@@ -466,6 +466,7 @@ async function depositOne(
       amount,
       signerDeviceId: device.deviceId,
       signerWalletId: wallet.walletId,
+      inputOwner: device.publicKey,
       outputs,
       toIssuer: spend.outputs[0]!.amount,
       proof: () => ({ coinJson: JSON.stringify(coin), culpritJson: JSON.stringify(deviceCert) }),

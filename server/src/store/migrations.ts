@@ -23,6 +23,20 @@ const DIALECT_EXTRA: Record<Dialect, Record<number, string[]>> = {
     // SQLite finds a spend's outputs by their derived ids (primary key) and keeps one index fewer
     // up to date on the reconciliation hot path.
     7: ['DROP INDEX offline_outputs_by_spend'],
+    // A group's transfers have consecutive sequence numbers from its first one (found by id), so
+    // the group is read as a range of the primary key instead of through an index of its own.
+    8: ['DROP INDEX transfers_by_group'],
+    // What each key holds in genuine received coins, kept up to date with the spent set, in place
+    // of an index by owner on every output (read only by the offline balance cap at load).
+    9: [
+      `CREATE TABLE offline_holdings (owner TEXT PRIMARY KEY, amount BIGINT NOT NULL) WITHOUT ROWID`,
+      `INSERT INTO offline_holdings (owner, amount)
+       SELECT o.owner, SUM(o.amount) FROM offline_outputs o
+       WHERE o.counterfeit = 0
+         AND NOT EXISTS (SELECT 1 FROM offline_spends s WHERE s.input_coin_id = o.coin_id)
+       GROUP BY o.owner`,
+      'DROP INDEX offline_outputs_by_owner',
+    ],
   },
   postgres: {
     1: ['CREATE SEQUENCE transfers_seq'],
@@ -299,6 +313,16 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 7,
     name: 'spent set: the outputs of a spend found by their derived ids (SQLite drops an index)',
+    sql: [],
+  },
+  {
+    version: 8,
+    name: 'ledger: a group read as a range of sequence numbers (SQLite drops an index)',
+    sql: [],
+  },
+  {
+    version: 9,
+    name: 'offline holdings per key in place of an index by owner on outputs (SQLite)',
     sql: [],
   },
 ];

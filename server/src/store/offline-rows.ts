@@ -89,6 +89,8 @@ export interface SpendCandidate {
   amount: number;
   signerDeviceId: string;
   signerWalletId: string;
+  /** The key that owned the spent coin (the signer's key, which path verification matched to it). */
+  inputOwner: string;
   outputs: OutputCoin[];
   toIssuer: number;
   /** Lazily gives the proof parts: the consumed coin with its path (JSON) and the signer's certificate (JSON). */
@@ -212,4 +214,6 @@ export interface OfflineAuditFacts {
   orphanDeposits: string[];
   /** Load groups whose coins do not add up to the load. */
   loadMismatches: string[];
+  /** Keys whose kept offline holdings differ from their genuine unspent coins in the spent set. */
+  holdingMismatches: string[];
 }

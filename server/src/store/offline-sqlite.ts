@@ -70,10 +70,15 @@ export class OfflineSql {
         `SELECT SUM(c.amount) AS total FROM offline_coins c
          WHERE c.owner = ? AND NOT EXISTS (SELECT 1 FROM offline_spends s WHERE s.input_coin_id = c.coin_id)`,
       ),
+      /** Genuine received coins a key holds, unspent per the spent set (kept by #hold). */
       liveOutputs: db.prepare<[string], { total: number | null }>(
-        `SELECT SUM(o.amount) AS total FROM offline_outputs o
-         WHERE o.owner = ? AND o.counterfeit = 0
-           AND NOT EXISTS (SELECT 1 FROM offline_spends s WHERE s.input_coin_id = o.coin_id)`,
+        'SELECT amount AS total FROM offline_holdings WHERE owner = ?',
+      ),
+      hold: [1, 2, 3].map((n) =>
+        db.prepare(
+          `INSERT INTO offline_holdings (owner, amount) VALUES ${Array.from({ length: n }, () => '(?, ?)').join(', ')}
+           ON CONFLICT (owner) DO UPDATE SET amount = amount + excluded.amount`,
+        ),
       ),
       getSpend: db.prepare<[string], SpendRecord>('SELECT * FROM offline_spends WHERE input_coin_id = ?'),
       insertSpend: db.prepare(
@@ -240,51 +245,82 @@ export class OfflineSql {
     ] as const;
   }
 
-  #insertSpend(c: SpendCandidate, counterfeit: boolean, uploader: string, at: number): void {
+  /**
+   * Records the spend `c` (its coin's first) and its outputs. `spendsOutput`: the spent coin is a
+   * received one (not a root coin), which then leaves its owner's holdings.
+   */
+  #insertSpend(c: SpendCandidate, counterfeit: boolean, spendsOutput: boolean, uploader: string, at: number) {
     this.#s.insertSpend.run(...this.#spendRow(c, counterfeit, uploader, at));
-    this.#insertOutputs(c, counterfeit);
+    this.#recordOutputs(c, counterfeit, spendsOutput);
   }
 
   /** Records `c` unless its coin's spend is already recorded; true when recorded. */
-  #insertNewSpend(c: SpendCandidate, counterfeit: boolean, uploader: string, at: number): boolean {
+  #insertNewSpend(
+    c: SpendCandidate,
+    counterfeit: boolean,
+    spendsOutput: boolean,
+    uploader: string,
+    at: number,
+  ): boolean {
     const inserted = this.#s.insertNewSpend.run(...this.#spendRow(c, counterfeit, uploader, at)).changes;
     if (inserted === 0) return false;
-    this.#insertOutputs(c, counterfeit);
+    this.#recordOutputs(c, counterfeit, spendsOutput);
     return true;
   }
 
-  #insertOutputs(c: SpendCandidate, counterfeit: boolean): void {
+  /** The outputs of a newly recorded spend, and for a genuine one the holdings it moves. */
+  #recordOutputs(c: SpendCandidate, counterfeit: boolean, spendsOutput: boolean): void {
+    const inserted = this.#insertOutputs(c, counterfeit);
+    // Counterfeit coins are held by nobody. The outputs of a spend are written together (their ids
+    // derive from its hash), so they are all new or all there already.
+    if (!counterfeit) this.#hold(spendsOutput ? c : null, inserted ? c.outputs : []);
+  }
+
+  /** Moves holdings: the spent coin `from` (a received one) out of its owner's, `to` into theirs. */
+  #hold(from: SpendCandidate | null, to: readonly OutputCoin[]): void {
+    const args: (string | number)[] = from ? [from.inputOwner, -from.amount] : [];
+    for (const o of to) args.push(o.owner, o.amount);
+    const n = args.length / 2;
+    if (n > 0) this.#s.hold[Math.min(n, 3) - 1]!.run(...args.slice(0, 6));
+    for (let i = 6; i < args.length; i += 2) this.#s.hold[0]!.run(args[i]!, args[i + 1]!);
+  }
+
+  /** Inserts the outputs of `c` unless they are there already; true when inserted. */
+  #insertOutputs(c: SpendCandidate, counterfeit: boolean): boolean {
     const flag = counterfeit ? 1 : 0;
     if (c.outputs.length === 2) {
       const a = c.outputs[0]!;
       const b = c.outputs[1]!;
-      this.#s.insertTwoOutputs.run(
-        a.coinId,
-        c.spendHash,
-        a.owner,
-        a.amount,
-        flag,
-        a.toIssuer ? 1 : 0,
-        b.coinId,
-        c.spendHash,
-        b.owner,
-        b.amount,
-        flag,
-        b.toIssuer ? 1 : 0,
+      return (
+        this.#s.insertTwoOutputs.run(
+          a.coinId,
+          c.spendHash,
+          a.owner,
+          a.amount,
+          flag,
+          a.toIssuer ? 1 : 0,
+          b.coinId,
+          c.spendHash,
+          b.owner,
+          b.amount,
+          flag,
+          b.toIssuer ? 1 : 0,
+        ).changes > 0
       );
-      return;
     }
+    let inserted = 0;
     c.outputs.forEach((o, i) => {
-      this.#s.insertOutput.run(
+      inserted += this.#s.insertOutput.run(
         o.coinId,
         c.spendHash,
         i,
         o.owner,
         o.amount,
-        counterfeit ? 1 : 0,
+        flag,
         o.toIssuer ? 1 : 0,
-      );
+      ).changes;
     });
+    return inserted > 0;
   }
 
   /** A different spend `c` of a coin whose first spend is `first`: finds or opens the case. */
@@ -357,7 +393,7 @@ export class OfflineSql {
     let counterfeit = false;
     for (const c of path) {
       // Most links of an upload are new: insert first, read the recorded spend only when there is one.
-      if (this.#insertNewSpend(c, counterfeit, uploader, at)) {
+      if (this.#insertNewSpend(c, counterfeit, c.hop > 1, uploader, at)) {
         outcomes.push({ status: 'new', counterfeit });
         continue;
       }
@@ -398,7 +434,8 @@ export class OfflineSql {
         return { status: 'double_spend', caseId: result.caseId, opened: result.opened };
       }
       let counterfeit: boolean;
-      if (s.getCoin.get(c.inputCoinId)) counterfeit = false;
+      const received = !s.getCoin.get(c.inputCoinId);
+      if (!received) counterfeit = false;
       else {
         const output = s.getOutput.get(c.inputCoinId);
         if (!output) {
@@ -413,7 +450,7 @@ export class OfflineSql {
           message: `coin ${c.inputCoinId} descends from a double spend and cannot be deposited by this wallet`,
         };
       }
-      if (!row) this.#insertSpend(c, counterfeit, input.uploader, input.at);
+      if (!row) this.#insertSpend(c, counterfeit, received, input.uploader, input.at);
       const transferId = `offline-deposit:${c.spendHash}`;
       const kind = counterfeit ? 'compensation' : 'deposit';
       const outcome = this.applyGroup([
@@ -583,6 +620,17 @@ export class OfflineSql {
          LEFT JOIN transfers t ON t.id = l.transfer_id
          WHERE c.total IS NULL OR c.total <> l.amount OR t.amount IS NULL OR t.amount <> l.amount`,
       ).map((r) => r.id);
+      const holdingMismatches = sums<{ owner: string }>(
+        `SELECT owner FROM (
+           SELECT owner, SUM(v) AS v FROM (
+             SELECT owner, amount AS v FROM offline_holdings
+             UNION ALL
+             SELECT o.owner, -o.amount FROM offline_outputs o
+             WHERE o.counterfeit = 0
+               AND NOT EXISTS (SELECT 1 FROM offline_spends s WHERE s.input_coin_id = o.coin_id)
+           ) GROUP BY owner
+         ) WHERE v <> 0 ORDER BY owner`,
+      ).map((r) => r.owner);
       const restricted: OfflineAuditFacts['restricted'] = {};
       const campaign = (opId: string, campaignId: string) => {
         restricted[opId] ??= {};
@@ -608,7 +656,7 @@ export class OfflineSql {
         const [, opId, campaignId] = r.account.split(':');
         if (opId && campaignId) campaign(opId, campaignId).reclaimed = r.v;
       }
-      return { operators, restricted, orphanDeposits, loadMismatches };
+      return { operators, restricted, orphanDeposits, loadMismatches, holdingMismatches };
     })();
   }
 }

@@ -222,7 +222,7 @@ export async function applyGroups(tx: Tx, groups: readonly LedgerTransfer[][]): 
     rows.forEach((row, i) => {
       pending.push({ row, stored: stored[i]! });
     });
-    return { ok: true, duplicate: false, transfers: stored };
+    return { ok: true, duplicate: false, transfers: stored, balances: local };
   };
 
   const outcomes: ApplyOutcome[] = [];

@@ -250,8 +250,9 @@ export class SqliteStore implements Store {
       getAccount: db.prepare<[string], AccountRecord>('SELECT * FROM accounts WHERE id = ?'),
       addBalance: db.prepare('UPDATE accounts SET balance = balance + ? WHERE id = ?'),
       getTransfer: db.prepare<[string], TransferRecord>('SELECT * FROM transfers WHERE id = ?'),
-      getGroup: db.prepare<[string], TransferRecord>(
-        'SELECT * FROM transfers WHERE group_id = ? ORDER BY seq',
+      /** Transfers from a sequence number on: a group's are consecutive from its first one. */
+      transfersFrom: db.prepare<[number, number], TransferRecord>(
+        'SELECT * FROM transfers WHERE seq >= ? ORDER BY seq LIMIT ?',
       ),
       insertTransfer: db.prepare(
         'INSERT INTO transfers (seq, id, group_id, debit, credit, amount, kind, meta, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -326,7 +327,10 @@ export class SqliteStore implements Store {
     if (hit && hit.group_id !== first.id) {
       throw new GroupRejected('IDEMPOTENCY_CONFLICT', `id ${first.id} was already used`, 0);
     }
-    const existing = hit ? s.getGroup.all(first.id) : [];
+    // A group is written in one go, so its transfers follow its first one (`hit`) in sequence order.
+    const existing = hit
+      ? s.transfersFrom.all(hit.seq, group.length + 1).filter((r) => r.group_id === first.id)
+      : [];
     if (existing.length > 0) {
       const same =
         existing.length === group.length &&
@@ -401,7 +405,7 @@ export class SqliteStore implements Store {
         at,
       });
     }
-    return { ok: true, duplicate: false, transfers: stored };
+    return { ok: true, duplicate: false, transfers: stored, balances };
   }
 
   #claimStmts?: ClaimStatements;

@@ -111,7 +111,13 @@ export interface StoredTransfer {
 }
 
 export type ApplyOutcome =
-  | { ok: true; duplicate: boolean; transfers: StoredTransfer[] }
+  | {
+      ok: true;
+      duplicate: boolean;
+      transfers: StoredTransfer[];
+      /** Balances of the accounts the group moved, right after it (a new group only). */
+      balances?: ReadonlyMap<string, { readonly balance: number }>;
+    }
   | { ok: false; code: string; message: string; index: number };
 
 export interface AccountRow {

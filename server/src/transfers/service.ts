@@ -245,6 +245,7 @@ export async function settleTransfer(ctx: Ctx, transfer: OnlineTransfer, options
   let receipt: SignedTransferReceipt;
   let stored: StoredTransfer;
   let fresh = false;
+  let balance: number | undefined;
   if ('original' in prepared) {
     stored = prepared.stored;
     receipt = receiptFor(ctx, prepared.original, stored);
@@ -261,12 +262,14 @@ export async function settleTransfer(ctx: Ctx, transfer: OnlineTransfer, options
     const outcome = await ctx.store.applyTransfers(group);
     if (!outcome.ok) throw new EcnyError(outcome.code, outcome.message);
     stored = outcome.transfers[0]!;
+    balance = outcome.balances?.get(Accounts.wallet(transfer.from).id)?.balance;
     if (outcome.duplicate) assertSameTransfer(stored, transfer);
     receipt = await signedReceiptFor(ctx, transfer, stored);
     fresh = !outcome.duplicate;
     if (fresh) announce(ctx, transfer, stored);
   }
-  const balance = (await ctx.store.getBalance(Accounts.wallet(transfer.from).id)) ?? 0;
+  // The payer's balance right after the payment; a retry reads the current one.
+  balance ??= (await ctx.store.getBalance(Accounts.wallet(transfer.from).id)) ?? 0;
   return { receipt, balance, stored, fresh };
 }
 
