@@ -1,8 +1,9 @@
 /**
  * SQLite keeps what each key holds in genuine received coins (offline_holdings)
  * with the spent set, for the offline balance cap at load: the figures follow
- * payments along a path, survive the migration from a database that summed an
- * index by owner instead, and the audit catches a kept figure that drifted.
+ * payments along a path, survive the migration from a database that kept a row
+ * per output with an index by owner instead, and the audit catches a kept
+ * figure that drifted.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import {
   extendCoin,
   issueDeviceCert,
   randomBytes,
+  type Spend,
   signSpend,
   TIER_SPECS,
 } from '@ecny-sim/wallet-core';
@@ -24,6 +26,7 @@ import { createContext, defaultConfig } from '../src/bootstrap';
 import type { Ctx } from '../src/context';
 import { NodeSigner } from '../src/crypto/node-crypto';
 import { runAudit } from '../src/ledger/audit';
+import { fastOutputCoinIds } from '../src/offline/hashing';
 import { reconcilePaths } from '../src/offline/reconcile';
 import { loadToDevice } from '../src/offline/service';
 import { SqliteStore } from '../src/store/sqlite';
@@ -160,14 +163,40 @@ describe('offline holdings (SQLite)', () => {
     expect((await runAudit(store)).breaks).toEqual([]);
     await store.close();
 
-    // a database from before the holdings were kept: the migration computes them from the outputs
+    // a database from before the holdings were kept, when every output had a row and an index by
+    // owner: the migrations compute the holdings and each spend's input owner from those rows
     const old = new SqliteStore({ path });
+    const spends = old.db
+      .prepare<[], { spend_hash: string; spend: string; counterfeit: number }>(
+        'SELECT spend_hash, spend, counterfeit FROM offline_spends',
+      )
+      .all();
+    const insertOutput = old.db.prepare(
+      'INSERT INTO offline_outputs (coin_id, spend_hash, idx, owner, amount, counterfeit, to_issuer) VALUES (?, ?, ?, ?, ?, ?, 0)',
+    );
+    for (const r of spends) {
+      const ids = fastOutputCoinIds(Buffer.from(r.spend_hash, 'base64url'), 2);
+      const outputs = (JSON.parse(r.spend) as Spend).outputs;
+      outputs.forEach((o, k) => {
+        insertOutput.run(ids[k], r.spend_hash, k, o.owner, o.amount, r.counterfeit);
+      });
+    }
     old.db.exec(`DROP TABLE offline_holdings;
+      ALTER TABLE offline_spends DROP COLUMN input_owner;
       CREATE INDEX offline_outputs_by_owner ON offline_outputs (owner);
-      DELETE FROM schema_version WHERE version = 9;`);
+      DELETE FROM schema_version WHERE version IN (9, 10);`);
     await old.close();
     store = new SqliteStore({ path });
     ctx = await createContext(defaultConfig(), { store });
+    const owners = store.db
+      .prepare<[], { input_owner: string }>(
+        'SELECT input_owner FROM offline_spends ORDER BY hop, input_owner',
+      )
+      .all()
+      .map((r) => r.input_owner);
+    expect(owners).toEqual([a.cert.publicKey, b.cert.publicKey, c.cert.publicKey]);
+    // only a losing spend's coins keep rows of their own (there is none here)
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM offline_outputs').get()).toEqual({ n: 0 });
     expect([held(store, a), held(store, b), held(store, c)]).toEqual([10, 690, 300]);
     expect((await runAudit(store)).breaks).toEqual([]);
 

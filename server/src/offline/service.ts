@@ -29,7 +29,7 @@ import {
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { Accounts } from '../ledger/accounts';
-import type { DepositRow, FraudCaseRow, OutputCoin, RootCoinRow } from '../store/offline-rows';
+import type { DepositRow, FraudCaseRow, OutputCoin, RootCoinRow, SpendRef } from '../store/offline-rows';
 import type { DeviceRow, WalletRow } from '../store/store';
 import { walletView } from '../wallets/service';
 import { fastOutputCoinId, fastSpendDigest } from './hashing';
@@ -236,7 +236,8 @@ async function losingBranch(ctx: Ctx, row: FraudCaseRow): Promise<Holder[]> {
             status: 'deposited',
           });
         }
-        next.push(...(await ctx.store.spendOutputs(s.spendHash)).filter((o) => !o.toIssuer));
+        const outputs = await ctx.store.spendOutputs({ inputCoinId: c.coinId, spendHash: s.spendHash });
+        next.push(...outputs.filter((o) => o.owner !== ctx.world.issuerPublicKey));
       } else {
         holders.push({ ...c, deviceId: null, walletId: null, status: 'held' });
       }
@@ -431,10 +432,13 @@ async function depositOne(
   // The depositor may not be compensated for a double spend its own wallet committed.
   const pathCoins = [coin.issue.coinId];
   let prev = coin.issue.coinId;
+  // the spend that produced the deposited coin (none for a root coin)
+  let parent: SpendRef | undefined;
   for (const link of coin.links) {
     const d = fastSpendDigest(link.spend);
     prev = fastOutputCoinId(d, link.output);
     pathCoins.push(prev);
+    parent = { inputCoinId: link.spend.inputCoinId, spendHash: d.toString('base64url') };
   }
   const cases = await ctx.store.listFraudCases({ coinIds: pathCoins });
   const ownFraud = cases.some((c) => c.culpritWalletId === wallet.walletId);
@@ -471,6 +475,7 @@ async function depositOne(
       toIssuer: spend.outputs[0]!.amount,
       proof: () => ({ coinJson: JSON.stringify(coin), culpritJson: JSON.stringify(deviceCert) }),
     },
+    ...(parent ? { parent } : {}),
     walletId: wallet.walletId,
     deviceId: device.deviceId,
     requestId,

@@ -37,6 +37,17 @@ const DIALECT_EXTRA: Record<Dialect, Record<number, string[]>> = {
        GROUP BY o.owner`,
       'DROP INDEX offline_outputs_by_owner',
     ],
+    // A recorded spend's outputs are in its own row (the signed spend; ids derive from its hash):
+    // only a losing spend, which has no row, keeps rows for its coins. The key that owned the
+    // spent coin is kept with the spend (the holdings and their audit need it).
+    10: [
+      `ALTER TABLE offline_spends ADD COLUMN input_owner TEXT NOT NULL DEFAULT ''`,
+      `UPDATE offline_spends SET input_owner = COALESCE(
+         (SELECT o.owner FROM offline_outputs o WHERE o.coin_id = offline_spends.input_coin_id),
+         (SELECT c.owner FROM offline_coins c WHERE c.coin_id = offline_spends.input_coin_id),
+         '')`,
+      'DELETE FROM offline_outputs WHERE spend_hash IN (SELECT spend_hash FROM offline_spends)',
+    ],
   },
   postgres: {
     1: ['CREATE SEQUENCE transfers_seq'],
@@ -323,6 +334,11 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 9,
     name: 'offline holdings per key in place of an index by owner on outputs (SQLite)',
+    sql: [],
+  },
+  {
+    version: 10,
+    name: 'spent set: outputs of recorded spends read from the spend itself (SQLite)',
     sql: [],
   },
 ];

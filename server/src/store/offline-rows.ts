@@ -161,9 +161,17 @@ export interface DepositRow {
   createdAt: number;
 }
 
+/** A spend by the coin it spent and its hash. */
+export interface SpendRef {
+  inputCoinId: string;
+  spendHash: string;
+}
+
 export interface DepositInput {
   /** The deposit spend (a spend of the coin to the issuer key). */
   spend: SpendCandidate;
+  /** The spend that produced the deposited coin (none for a root coin). */
+  parent?: SpendRef;
   walletId: string;
   deviceId: string;
   requestId: string;

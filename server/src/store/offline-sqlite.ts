@@ -38,6 +38,7 @@ import type {
   RootCoinRow,
   SpendCandidate,
   SpendPolicy,
+  SpendRef,
   SpentRow,
 } from './offline-rows';
 import type { ApplyOutcome, LedgerTransfer } from './store';
@@ -82,22 +83,18 @@ export class OfflineSql {
       ),
       getSpend: db.prepare<[string], SpendRecord>('SELECT * FROM offline_spends WHERE input_coin_id = ?'),
       insertSpend: db.prepare(
-        `INSERT INTO offline_spends (input_coin_id, spend_hash, spend, root_coin_id, operator_id, hop, amount, signer_device_id, signer_wallet_id, counterfeit, to_issuer, uploader, first_seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO offline_spends (input_coin_id, spend_hash, spend, root_coin_id, operator_id, hop, amount, signer_device_id, signer_wallet_id, counterfeit, to_issuer, uploader, first_seen_at, input_owner)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       /** The spend of a coin not spent yet; no change when the coin's spend is already recorded. */
       insertNewSpend: db.prepare(
-        `INSERT INTO offline_spends (input_coin_id, spend_hash, spend, root_coin_id, operator_id, hop, amount, signer_device_id, signer_wallet_id, counterfeit, to_issuer, uploader, first_seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (input_coin_id) DO NOTHING`,
+        `INSERT INTO offline_spends (input_coin_id, spend_hash, spend, root_coin_id, operator_id, hop, amount, signer_device_id, signer_wallet_id, counterfeit, to_issuer, uploader, first_seen_at, input_owner)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (input_coin_id) DO NOTHING`,
       ),
+      /** A coin of a losing spend (the only outputs with rows of their own). */
       insertOutput: db.prepare(
         `INSERT INTO offline_outputs (coin_id, spend_hash, idx, owner, amount, counterfeit, to_issuer)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (coin_id) DO NOTHING`,
-      ),
-      /** Both outputs of a two-output spend (payment and change) in one statement. */
-      insertTwoOutputs: db.prepare(
-        `INSERT INTO offline_outputs (coin_id, spend_hash, idx, owner, amount, counterfeit, to_issuer)
-         VALUES (?, ?, 0, ?, ?, ?, ?), (?, ?, 1, ?, ?, ?, ?) ON CONFLICT (coin_id) DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (coin_id) DO NOTHING`,
       ),
       getOutput: db.prepare<[string], { counterfeit: number }>(
         'SELECT counterfeit FROM offline_outputs WHERE coin_id = ?',
@@ -242,16 +239,18 @@ export class OfflineSql {
       c.toIssuer,
       uploader,
       at,
+      c.inputOwner,
     ] as const;
   }
 
   /**
-   * Records the spend `c` (its coin's first) and its outputs. `spendsOutput`: the spent coin is a
-   * received one (not a root coin), which then leaves its owner's holdings.
+   * Records the spend `c` (its coin's first). Its outputs are read from the signed spend in its row
+   * (their ids derive from its hash); a genuine spend moves holdings: the spent coin, when it was a
+   * received one (`spendsOutput`, not a root coin), leaves its owner's, the outputs join their owners'.
    */
   #insertSpend(c: SpendCandidate, counterfeit: boolean, spendsOutput: boolean, uploader: string, at: number) {
     this.#s.insertSpend.run(...this.#spendRow(c, counterfeit, uploader, at));
-    this.#recordOutputs(c, counterfeit, spendsOutput);
+    if (!counterfeit) this.#hold(c, spendsOutput);
   }
 
   /** Records `c` unless its coin's spend is already recorded; true when recorded. */
@@ -264,63 +263,38 @@ export class OfflineSql {
   ): boolean {
     const inserted = this.#s.insertNewSpend.run(...this.#spendRow(c, counterfeit, uploader, at)).changes;
     if (inserted === 0) return false;
-    this.#recordOutputs(c, counterfeit, spendsOutput);
+    if (!counterfeit) this.#hold(c, spendsOutput);
     return true;
   }
 
-  /** The outputs of a newly recorded spend, and for a genuine one the holdings it moves. */
-  #recordOutputs(c: SpendCandidate, counterfeit: boolean, spendsOutput: boolean): void {
-    const inserted = this.#insertOutputs(c, counterfeit);
-    // Counterfeit coins are held by nobody. The outputs of a spend are written together (their ids
-    // derive from its hash), so they are all new or all there already.
-    if (!counterfeit) this.#hold(spendsOutput ? c : null, inserted ? c.outputs : []);
-  }
-
-  /** Moves holdings: the spent coin `from` (a received one) out of its owner's, `to` into theirs. */
-  #hold(from: SpendCandidate | null, to: readonly OutputCoin[]): void {
-    const args: (string | number)[] = from ? [from.inputOwner, -from.amount] : [];
-    for (const o of to) args.push(o.owner, o.amount);
+  /** The holdings a genuine spend moves (see #insertSpend). */
+  #hold(c: SpendCandidate, spendsOutput: boolean): void {
+    const args: (string | number)[] = spendsOutput ? [c.inputOwner, -c.amount] : [];
+    for (const o of c.outputs) args.push(o.owner, o.amount);
     const n = args.length / 2;
     if (n > 0) this.#s.hold[Math.min(n, 3) - 1]!.run(...args.slice(0, 6));
     for (let i = 6; i < args.length; i += 2) this.#s.hold[0]!.run(args[i]!, args[i + 1]!);
   }
 
-  /** Inserts the outputs of `c` unless they are there already; true when inserted. */
-  #insertOutputs(c: SpendCandidate, counterfeit: boolean): boolean {
-    const flag = counterfeit ? 1 : 0;
-    if (c.outputs.length === 2) {
-      const a = c.outputs[0]!;
-      const b = c.outputs[1]!;
-      return (
-        this.#s.insertTwoOutputs.run(
-          a.coinId,
-          c.spendHash,
-          a.owner,
-          a.amount,
-          flag,
-          a.toIssuer ? 1 : 0,
-          b.coinId,
-          c.spendHash,
-          b.owner,
-          b.amount,
-          flag,
-          b.toIssuer ? 1 : 0,
-        ).changes > 0
-      );
-    }
-    let inserted = 0;
+  /** The coins of a losing spend `c` (no row of its own: its coin's row is the first spend's). */
+  #insertLosingOutputs(c: SpendCandidate): void {
     c.outputs.forEach((o, i) => {
-      inserted += this.#s.insertOutput.run(
-        o.coinId,
-        c.spendHash,
-        i,
-        o.owner,
-        o.amount,
-        flag,
-        o.toIssuer ? 1 : 0,
-      ).changes;
+      this.#s.insertOutput.run(o.coinId, c.spendHash, i, o.owner, o.amount, o.toIssuer ? 1 : 0);
     });
-    return inserted > 0;
+  }
+
+  /**
+   * A received coin: `{ counterfeit }` when the spent set knows it, else null. A losing spend's coin
+   * has a row of its own; any other is an output of the recorded spend `parent`.
+   */
+  #receivedCoin(coinId: string, parent: DepositInput['parent']): { counterfeit: boolean } | null {
+    const losing = this.#s.getOutput.get(coinId);
+    if (losing) return { counterfeit: losing.counterfeit === 1 };
+    if (!parent) return null;
+    const row = this.#s.getSpend.get(parent.inputCoinId);
+    if (!row || row.spend_hash !== parent.spendHash) return null;
+    const ids = fastOutputCoinIds(Buffer.from(row.spend_hash, 'base64url'), MAX_SPEND_OUTPUTS);
+    return ids.includes(coinId) ? { counterfeit: row.counterfeit === 1 } : null;
   }
 
   /** A different spend `c` of a coin whose first spend is `first`: finds or opens the case. */
@@ -334,7 +308,7 @@ export class OfflineSql {
     const s = this.#s;
     const known = s.getCaseByKey.get(c.inputCoinId, c.spendHash);
     // The losing branch's coins exist (as counterfeit) so their later spends are tracked too.
-    this.#insertOutputs(c, true);
+    this.#insertLosingOutputs(c);
     if (known) return { caseId: known.case_id, opened: null };
     const caseId = fraudCaseId(c.inputCoinId, c.spendHash);
     const { coinJson, culpritJson } = c.proof();
@@ -437,11 +411,11 @@ export class OfflineSql {
       const received = !s.getCoin.get(c.inputCoinId);
       if (!received) counterfeit = false;
       else {
-        const output = s.getOutput.get(c.inputCoinId);
-        if (!output) {
+        const coin = this.#receivedCoin(c.inputCoinId, input.parent);
+        if (!coin) {
           return { status: 'refused', code: 'UNKNOWN_COIN', message: `coin ${c.inputCoinId} is not known` };
         }
-        counterfeit = output.counterfeit === 1;
+        counterfeit = coin.counterfeit;
       }
       if (counterfeit && input.refuseCounterfeit) {
         return {
@@ -528,18 +502,24 @@ export class OfflineSql {
   }
 
   /**
-   * The coins a recorded spend produced (to follow a losing branch). Their ids derive from the
-   * spend hash, so they are found by primary key (no index on spend_hash to keep up at every insert).
+   * The coins a spend produced (to follow a losing branch): a recorded spend's are read from the
+   * signed spend in its row, a losing spend's from their own rows; their ids derive from its hash.
    */
-  outputsOf(spendHash: string): OutputCoin[] {
+  outputsOf(spend: SpendRef): OutputCoin[] {
+    const ids = fastOutputCoinIds(Buffer.from(spend.spendHash, 'base64url'), MAX_SPEND_OUTPUTS);
+    const row = this.#s.getSpend.get(spend.inputCoinId);
+    if (row && row.spend_hash === spend.spendHash) {
+      const signed = JSON.parse(row.spend) as { outputs: { owner: string; amount: number }[] };
+      return signed.outputs.map((o, k) => ({ coinId: ids[k]!, owner: o.owner, amount: o.amount }));
+    }
     const stmt = this.db.prepare<
       [string],
       { coin_id: string; spend_hash: string; owner: string; amount: number; to_issuer: number }
     >('SELECT coin_id, spend_hash, owner, amount, to_issuer FROM offline_outputs WHERE coin_id = ?');
     const out: OutputCoin[] = [];
-    for (const id of fastOutputCoinIds(Buffer.from(spendHash, 'base64url'), MAX_SPEND_OUTPUTS)) {
+    for (const id of ids) {
       const r = stmt.get(id);
-      if (r && r.spend_hash === spendHash) {
+      if (r && r.spend_hash === spend.spendHash) {
         out.push({ coinId: r.coin_id, owner: r.owner, amount: r.amount, toIssuer: r.to_issuer === 1 });
       }
     }
@@ -599,11 +579,11 @@ export class OfflineSql {
       ))
         op(r.op).live += r.v;
       for (const r of sums<{ op: string; v: number }>(
-        `SELECT s.operator_id AS op, SUM(o.amount) AS v FROM offline_outputs o
-         JOIN offline_spends s ON s.spend_hash = o.spend_hash
-         WHERE o.counterfeit = 0 AND o.to_issuer = 0
-           AND NOT EXISTS (SELECT 1 FROM offline_spends x WHERE x.input_coin_id = o.coin_id)
-         GROUP BY s.operator_id`,
+        // Coins produced by genuine spends (all but what they paid the issuer), less the received
+        // coins that genuine spends consumed: a genuine coin is only ever spent by a genuine spend.
+        `SELECT operator_id AS op,
+                SUM(amount - to_issuer) - SUM(CASE WHEN hop > 1 THEN amount ELSE 0 END) AS v
+         FROM offline_spends WHERE counterfeit = 0 GROUP BY operator_id`,
       ))
         op(r.op).live += r.v;
       const orphanDeposits = sums<{ h: string }>(
@@ -625,9 +605,10 @@ export class OfflineSql {
            SELECT owner, SUM(v) AS v FROM (
              SELECT owner, amount AS v FROM offline_holdings
              UNION ALL
-             SELECT o.owner, -o.amount FROM offline_outputs o
-             WHERE o.counterfeit = 0
-               AND NOT EXISTS (SELECT 1 FROM offline_spends s WHERE s.input_coin_id = o.coin_id)
+             SELECT json_extract(o.value, '$.owner'), -json_extract(o.value, '$.amount')
+             FROM offline_spends s, json_each(s.spend, '$.outputs') o WHERE s.counterfeit = 0
+             UNION ALL
+             SELECT input_owner, amount FROM offline_spends WHERE counterfeit = 0 AND hop > 1
            ) GROUP BY owner
          ) WHERE v <> 0 ORDER BY owner`,
       ).map((r) => r.owner);

@@ -30,6 +30,7 @@ import type {
   RecordSpendsInput,
   RecordSpendsOutcome,
   RootCoinRow,
+  SpendRef,
   SpentRow,
 } from './offline-rows';
 import { type AccountRecord, applyGroups, type TransferRecord, toStored } from './postgres-ledger';
@@ -690,8 +691,8 @@ export class PostgresStore implements Store {
     return this.#offline.listFraudCases(filter);
   }
 
-  spendOutputs(spendHash: string): Promise<OutputCoin[]> {
-    return this.#offline.outputsOf(spendHash);
+  spendOutputs(spend: SpendRef): Promise<OutputCoin[]> {
+    return this.#offline.outputsOf(spend.spendHash);
   }
 
   getDepositOfCoin(coinId: string): Promise<DepositRow | null> {

@@ -24,6 +24,7 @@ import type {
   RecordSpendsInput,
   RecordSpendsOutcome,
   RootCoinRow,
+  SpendRef,
   SpentRow,
 } from './offline-rows';
 import { OfflineSql } from './offline-sqlite';
@@ -916,8 +917,8 @@ export class SqliteStore implements Store {
     return this.#offline.listFraudCases(filter);
   }
 
-  async spendOutputs(spendHash: string): Promise<OutputCoin[]> {
-    return this.#offline.outputsOf(spendHash);
+  async spendOutputs(spend: SpendRef): Promise<OutputCoin[]> {
+    return this.#offline.outputsOf(spend);
   }
 
   async getDepositOfCoin(coinId: string): Promise<DepositRow | null> {

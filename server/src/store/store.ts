@@ -16,6 +16,7 @@ import type {
   RecordSpendsInput,
   RecordSpendsOutcome,
   RootCoinRow,
+  SpendRef,
   SpentRow,
 } from './offline-rows';
 import type {
@@ -282,8 +283,11 @@ export interface Store {
     coinIds?: string[];
     limit?: number;
   }): Promise<FraudCaseRow[]>;
-  /** The coins a recorded (or losing) spend produced. */
-  spendOutputs(spendHash: string): Promise<OutputCoin[]>;
+  /**
+   * The coins a recorded (or losing) spend produced. `toIssuer` may be left out: a coin paid to the
+   * issuer is one whose owner is the issuer key.
+   */
+  spendOutputs(spend: SpendRef): Promise<OutputCoin[]>;
   getDepositOfCoin(coinId: string): Promise<DepositRow | null>;
   offlineAuditFacts(): Promise<OfflineAuditFacts>;
 }
