@@ -6,7 +6,7 @@
  * against wallet-core's spendHash / outputCoinId.
  */
 import { hash } from 'node:crypto';
-import type { Spend } from '@ecny-sim/wallet-core';
+import { canonicalJson, type Issue, type Spend } from '@ecny-sim/wallet-core';
 
 const SPEND_TAG = 'ecny-sim/v1/spend\0';
 const COIN_ID_TAG = Buffer.from('ecny-sim/v1/coin-id\0', 'utf8');
@@ -50,4 +50,17 @@ function coinIdInput(digest: Buffer): Buffer {
   COIN_ID_TAG.copy(input, 0);
   digest.copy(input, DIGEST_AT);
   return input;
+}
+
+/**
+ * The RFC 8785 text of an Issue, as the issuer recorded it: written field by field for an
+ * unrestricted Issue with exactly its six fields (what IssueSchema admits), through
+ * canonicalJson for anything else.
+ */
+export function issueJcs(issue: Issue): string {
+  let keys = 0;
+  for (const _ in issue) keys++;
+  if (keys !== 6 || issue.restriction !== undefined) return canonicalJson(issue);
+  const str = JSON.stringify;
+  return `{"amount":${issue.amount},"coinId":${str(issue.coinId)},"expiresAt":${issue.expiresAt},"maxHops":${issue.maxHops},"owner":${str(issue.owner)},"sig":${str(issue.sig)}}`;
 }

@@ -22,7 +22,13 @@
  */
 import { type Coin, type DeviceCert, EcnyError, type Spend } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
-import type { FraudCaseRow, LinkOutcome, RootCoinRow, SpendCandidate } from '../store/offline-rows';
+import type {
+  FraudCaseRow,
+  LinkOutcome,
+  OutputCoin,
+  RootCoinRow,
+  SpendCandidate,
+} from '../store/offline-rows';
 import { fastSpendDigest } from './hashing';
 import type { LossPolicy } from './policy';
 import { restrictedPathRefusal } from './restricted';
@@ -60,9 +66,21 @@ function issuerOutput(ctx: Ctx, spend: Spend): boolean {
 
 /** The spent-set candidates of a verified path. */
 export function candidatesOf(ctx: Ctx, coin: Coin, facts: PathFacts, root: RootCoinRow): SpendCandidate[] {
+  const issuer = ctx.world.issuerPublicKey;
   return coin.links.map((link, index) => {
     const f = facts.links[index]!;
     const signer: DeviceCert = link.signer;
+    const outputs: OutputCoin[] = [];
+    let toIssuer = 0;
+    for (let k = 0; k < link.spend.outputs.length; k++) {
+      const o = link.spend.outputs[k]!;
+      const output: OutputCoin = { coinId: f.outputIds[k]!, owner: o.owner, amount: o.amount };
+      if (o.owner === issuer) {
+        output.toIssuer = true;
+        toIssuer += o.amount;
+      }
+      outputs.push(output);
+    }
     return {
       inputCoinId: f.inputCoinId,
       spendHash: f.spendHash,
@@ -74,15 +92,8 @@ export function candidatesOf(ctx: Ctx, coin: Coin, facts: PathFacts, root: RootC
       signerDeviceId: signer.deviceId,
       signerWalletId: signer.walletId,
       inputOwner: signer.publicKey,
-      outputs: link.spend.outputs.map((o, k) => ({
-        coinId: f.outputIds[k]!,
-        owner: o.owner,
-        amount: o.amount,
-        ...(o.owner === ctx.world.issuerPublicKey ? { toIssuer: true } : {}),
-      })),
-      toIssuer: link.spend.outputs
-        .filter((o) => o.owner === ctx.world.issuerPublicKey)
-        .reduce((s, o) => s + o.amount, 0),
+      outputs,
+      toIssuer,
       proof: () => ({
         coinJson: JSON.stringify({ issue: coin.issue, links: coin.links.slice(0, index) }),
         culpritJson: JSON.stringify(signer),

@@ -11,7 +11,6 @@
 import {
   bodyOf,
   type Coin,
-  canonicalJson,
   DEVICE_CERT_TYPE,
   type DeviceCert,
   EcnyError,
@@ -23,7 +22,7 @@ import {
 } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
 import type { RootCoinRow } from '../store/offline-rows';
-import { fastOutputCoinIds, fastSpendDigest } from './hashing';
+import { fastOutputCoinIds, fastSpendDigest, issueJcs } from './hashing';
 
 export interface LinkFacts {
   inputCoinId: string;
@@ -152,7 +151,7 @@ export async function checkPath(
   // The Issue must be the one the issuer recorded, byte for byte: its signature is then the issuer's.
   let issueText: string;
   try {
-    issueText = canonicalJson(issue);
+    issueText = issueJcs(issue);
   } catch {
     return fail();
   }

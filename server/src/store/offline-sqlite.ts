@@ -267,13 +267,30 @@ export class OfflineSql {
     return true;
   }
 
+  /** Holdings moved within the current write, by key, written once at its end (#writeHeld). */
+  #held = new Map<string, number>();
+
   /** The holdings a genuine spend moves (see #insertSpend). */
   #hold(c: SpendCandidate, spendsOutput: boolean): void {
-    const args: (string | number)[] = spendsOutput ? [c.inputOwner, -c.amount] : [];
-    for (const o of c.outputs) args.push(o.owner, o.amount);
-    const n = args.length / 2;
-    if (n > 0) this.#s.hold[Math.min(n, 3) - 1]!.run(...args.slice(0, 6));
-    for (let i = 6; i < args.length; i += 2) this.#s.hold[0]!.run(args[i]!, args[i + 1]!);
+    const held = this.#held;
+    if (spendsOutput) held.set(c.inputOwner, (held.get(c.inputOwner) ?? 0) - c.amount);
+    for (const o of c.outputs) held.set(o.owner, (held.get(o.owner) ?? 0) + o.amount);
+  }
+
+  /** Runs `write` in a transaction, with the holdings it moved written before it commits. */
+  #withHoldings<T>(write: () => T): T {
+    return this.db.transaction((): T => {
+      this.#held.clear();
+      const result = write();
+      const args: (string | number)[] = [];
+      for (const [owner, delta] of this.#held) if (delta !== 0) args.push(owner, delta);
+      this.#held.clear();
+      for (let i = 0; i < args.length; i += 6) {
+        const part = args.slice(i, i + 6);
+        this.#s.hold[part.length / 2 - 1]!.run(...part);
+      }
+      return result;
+    })();
   }
 
   /** The coins of a losing spend `c` (no row of its own: its coin's row is the first spend's). */
@@ -386,19 +403,18 @@ export class OfflineSql {
   }
 
   recordSpends(input: RecordSpendsInput): RecordSpendsOutcome {
-    const run = this.db.transaction((): RecordSpendsOutcome => {
+    return this.#withHoldings((): RecordSpendsOutcome => {
       const opened: FraudCaseRow[] = [];
       const paths = input.paths.map((p) => this.#walk(p, input.uploader, input.at, input.policy, opened));
       return { paths, opened };
     });
-    return run();
   }
 
   // ---- deposits ----
 
   recordDeposit(input: DepositInput): DepositOutcome {
     const s = this.#s;
-    const run = this.db.transaction((): DepositOutcome => {
+    return this.#withHoldings((): DepositOutcome => {
       const c = input.spend;
       const existing = s.getDeposit.get(c.spendHash);
       if (existing) return { status: 'deposited', duplicate: true, deposit: toDeposit(existing) };
@@ -464,7 +480,6 @@ export class OfflineSql {
       );
       return { status: 'deposited', duplicate: false, deposit };
     });
-    return run();
   }
 
   // ---- fraud cases ----
