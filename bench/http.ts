@@ -218,24 +218,21 @@ export async function benchHttp(options: HttpBenchOptions = {}, only?: 'http' | 
   const batched = options.batched ?? 40_000;
   const batchSize = options.batchSize ?? 1_000;
   const rows: Row[] = [];
-  let baselineVerify = 0;
-
-  if (only !== 'batch') {
-    const bodies = baselineBodies(60_000);
-    for (const [mode, name] of [
-      ['express-trivial', 'Express 5 trivial JSON POST'],
-      ['express-verify', 'Express 5 + one Ed25519 verify (cached KeyObject)'],
-    ] as const) {
-      const child = await startChild([mode]);
-      try {
-        await postLoad(child.port, '/echo', bodies.slice(0, 2_000), 1); // warm up
-        const r = await postLoad(child.port, '/echo', bodies.slice(2_000), seconds);
-        rows.push(row(name, r, { tool: r.tool }));
-        if (mode === 'express-verify') baselineVerify = r.reqPerSec;
-      } finally {
-        await child.stop();
-      }
+  const bodies = only !== 'batch' ? baselineBodies(60_000) : [];
+  const baseline = async (mode: 'express-trivial' | 'express-verify') => {
+    const child = await startChild([mode]);
+    try {
+      await postLoad(child.port, '/echo', bodies.slice(0, 2_000), 1); // warm up
+      return await postLoad(child.port, '/echo', bodies.slice(2_000), seconds);
+    } finally {
+      await child.stop();
     }
+  };
+  let verifyBefore: LoadResult | undefined;
+  if (only !== 'batch') {
+    const trivial = await baseline('express-trivial');
+    rows.push(row('Express 5 trivial JSON POST', trivial, { tool: trivial.tool }));
+    verifyBefore = await baseline('express-verify');
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'ecny-bench-'));
@@ -246,26 +243,42 @@ export async function benchHttp(options: HttpBenchOptions = {}, only?: 'http' | 
     String(only === 'batch' ? 0 : singles),
     String(only === 'http' ? 0 : batched),
   ]);
+  let transfers: LoadResult | undefined;
+  let batch: Row | undefined;
   try {
     const load = JSON.parse(readFileSync(child.file!, 'utf8')) as { singles: string[]; batched: string[] };
     if (only !== 'batch') {
       const warm = load.singles.slice(0, 1_000);
       await postLoad(child.port, '/v1/transfers', warm, 2);
-      const r = await postLoad(child.port, '/v1/transfers', load.singles.slice(1_000), seconds);
-      const ratio = baselineVerify ? r.reqPerSec / baselineVerify : Number.NaN;
-      rows.push(
-        row('POST /v1/transfers (file db, synchronous=FULL)', r, {
-          'x verify-baseline': ratio,
-          target: '>=0.7x, p99<50ms',
-          met: ratio >= 0.7 && r.p99 < 50,
-        }),
-      );
+      transfers = await postLoad(child.port, '/v1/transfers', load.singles.slice(1_000), seconds);
     }
-    if (only !== 'http') rows.push(await batchLoad(child.port, load.batched, batchSize, seconds));
+    if (only !== 'http') batch = await batchLoad(child.port, load.batched, batchSize, seconds);
   } finally {
     await child.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  if (verifyBefore && transfers) {
+    // The machine's speed drifts: the verify baseline is measured again after the transfers, and
+    // the ratio is taken against the mean of both runs.
+    const verifyAfter = await baseline('express-verify');
+    const baselineVerify = (verifyBefore.reqPerSec + verifyAfter.reqPerSec) / 2;
+    rows.push(
+      row('Express 5 + one Ed25519 verify (cached KeyObject)', verifyBefore, {
+        tool: verifyBefore.tool,
+        'req/s after': verifyAfter.reqPerSec,
+        'p99_ms after': verifyAfter.p99,
+      }),
+    );
+    const ratio = transfers.reqPerSec / baselineVerify;
+    rows.push(
+      row('POST /v1/transfers (file db, synchronous=FULL)', transfers, {
+        'x verify-baseline': ratio,
+        target: '>=0.7x (mean of the baseline before and after), p99<50ms',
+        met: ratio >= 0.7 && transfers.p99 < 50,
+      }),
+    );
+  }
+  if (batch) rows.push(batch);
   return rows;
 }
 
