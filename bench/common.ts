@@ -1,4 +1,13 @@
 /** Shared pieces of the benchmarks: result rows, timing, formatting. */
+import { readFileSync } from 'node:fs';
+
+/**
+ * The Node flags `npm start` runs the server with (scripts/node-flags.json): the benchmarks run
+ * the server's code with them too, in their child servers and in their own process.
+ */
+export const SERVER_NODE_FLAGS: string[] = JSON.parse(
+  readFileSync(new URL('../scripts/node-flags.json', import.meta.url), 'utf8'),
+);
 
 export interface Row {
   /** Entry, e.g. "crypto" or "http". */

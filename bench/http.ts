@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeSigner } from '@ecny-sim/server';
 import { objectHash, toBase64Url } from '@ecny-sim/wallet-core';
-import type { Row } from './common';
+import { type Row, SERVER_NODE_FLAGS } from './common';
 
 const CHILD = join(import.meta.dirname, 'server-child.ts');
 const CONNECTIONS = 50;
@@ -36,7 +36,7 @@ interface Child {
 async function startChild(args: string[]): Promise<Child> {
   // e.g. ECNY_BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers
   const flags = (process.env.ECNY_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...flags, '--import', 'tsx', CHILD, ...args], {
+  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...flags, '--import', 'tsx', CHILD, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'silent' },
   });

@@ -8,14 +8,27 @@
  * `stores` compares SQLite and PostgreSQL when DATABASE_URL is set (SQLite alone otherwise).
  */
 
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { benchCampaign } from './campaign';
-import { printRows, type Row } from './common';
+import { printRows, type Row, SERVER_NODE_FLAGS } from './common';
 import { benchCrypto } from './crypto';
 import { benchHttp } from './http';
 import { benchLedger } from './ledger';
 import { benchOffline } from './offline';
 import { benchSim } from './sim';
 import { benchStores } from './stores';
+
+// In-process entries run the server's code: with the server's Node flags, as `npm start` runs it.
+if (!SERVER_NODE_FLAGS.every((flag) => process.execArgv.includes(flag))) {
+  const self = fileURLToPath(import.meta.url);
+  const run = spawnSync(
+    process.execPath,
+    [...SERVER_NODE_FLAGS, '--import', 'tsx', self, ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
+  process.exit(run.status ?? 1);
+}
 
 const ENTRIES = ['crypto', 'http', 'batch', 'ledger', 'offline', 'stores', 'campaign', 'sim'] as const;
 type Entry = (typeof ENTRIES)[number];
