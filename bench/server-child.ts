@@ -13,6 +13,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createApp, createContext, defaultConfig, NodeSigner } from '@ecny-sim/server';
 import { openWallet, topUp } from '@ecny-sim/server/wallets/service';
 import { issueToOperator } from '@ecny-sim/server/world/world';
@@ -118,9 +119,51 @@ async function ecny(dir: string, walletCount: number, singles: number, batched: 
   writeFileSync(file, JSON.stringify(load));
   const app = createApp(ctx);
   listen(app, { file });
+  const diagnose = process.env.ECNY_BENCH_DIAG === '1' ? pauses() : null;
   process.on('SIGTERM', () => {
+    diagnose?.();
     void ctx.store.close().finally(() => process.exit(0));
   });
+}
+
+/**
+ * ECNY_BENCH_DIAG=1: event-loop delay and garbage-collection pauses of the server while it is
+ * under load, printed to stderr when it stops (what the latency tail is made of).
+ */
+function pauses(): () => void {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const gc = new Map<number, number[]>();
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0;
+      gc.set(kind, [...(gc.get(kind) ?? []), e.duration]);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => {
+    delay.disable();
+    observer.disconnect();
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    const lines = [
+      `event-loop delay ms: p50 ${ms(delay.percentile(50))} p99 ${ms(delay.percentile(99))} max ${ms(delay.max)}`,
+    ];
+    const names: Record<number, string> = {
+      1: 'scavenge',
+      2: 'minor mark-sweep',
+      4: 'mark-sweep-compact',
+      8: 'incremental',
+      16: 'weak callbacks',
+    };
+    for (const [kind, d] of gc) {
+      d.sort((a, b) => a - b);
+      const total = d.reduce((a, b) => a + b, 0);
+      lines.push(
+        `gc ${names[kind] ?? kind}: ${d.length} pauses, ${total.toFixed(0)} ms in all, p99 ${(d[Math.floor(d.length * 0.99)] ?? 0).toFixed(1)} ms, max ${(d.at(-1) ?? 0).toFixed(1)} ms`,
+      );
+    }
+    process.stderr.write(`${lines.join('\n')}\n`);
+  };
 }
 
 const [mode, ...args] = process.argv.slice(2);

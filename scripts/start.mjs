@@ -11,7 +11,7 @@ if (!existsSync(join(root, 'web/dist/index.html'))) {
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-// The server's Node flags (scripts/node-flags.json): a 64 MiB young-generation semi-space, so that
+// The server's Node flags (scripts/node-flags.json): a 32 MiB young-generation semi-space, so that
 // the garbage a busy server makes per request is collected in fewer, cheaper scavenges.
 const nodeFlags = JSON.parse(readFileSync(join(root, 'scripts/node-flags.json'), 'utf8'));
 const server = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(root, 'server/src/main.ts')], {
