@@ -12,11 +12,8 @@ import {
   type Coin,
   coinAmount,
   coinId,
-  type DeviceCert,
   EcnyError,
   extendCoin,
-  issueDeviceCert,
-  randomBytes,
   type Spend,
   signSpend,
   TIER_SPECS,
@@ -24,12 +21,12 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContext, defaultConfig } from '../src/bootstrap';
 import type { Ctx } from '../src/context';
-import { NodeSigner } from '../src/crypto/node-crypto';
 import { runAudit } from '../src/ledger/audit';
 import { fastOutputCoinIds } from '../src/offline/hashing';
 import { reconcilePaths } from '../src/offline/reconcile';
 import { loadToDevice } from '../src/offline/service';
 import { SqliteStore } from '../src/store/sqlite';
+import { openTestDevice, type TestDevice } from './support/devices';
 
 const CAP = 5_000;
 const dirs: string[] = [];
@@ -37,61 +34,16 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-interface Device {
-  signer: NodeSigner;
-  cert: DeviceCert;
-  walletId: string;
-  deviceId: string;
-}
+type Device = TestDevice;
 
-async function openDevice(ctx: Ctx, i: number): Promise<Device> {
-  const signer = new NodeSigner(randomBytes(32));
-  const publicKey = Buffer.from(signer.publicKey).toString('base64url');
-  const walletId = `w_hold${i}`;
-  const deviceId = `d_hold${i}`;
-  const now = ctx.now();
-  const cert = issueDeviceCert(
-    {
-      deviceId,
-      walletId,
-      operatorId: 'op_icbc',
-      publicKey,
-      tier: 2,
-      offline: { ...TIER_SPECS[2].offline, balanceCap: CAP },
-      validFrom: now - 60_000,
-      validUntil: now + 86_400_000,
-    },
-    ctx.world.operators.get('op_icbc')!.signer,
-  );
-  await ctx.store.ensureAccounts([
-    { id: `wallet:${walletId}`, book: 'ecny', kind: 'wallet', allowNegative: false },
-  ]);
-  await ctx.store.insertWallet(
-    {
-      walletId,
-      operatorId: 'op_icbc',
-      displayName: `holder ${i}`,
-      tier: 2,
-      phone: null,
-      region: null,
-      resident: false,
-      merchant: null,
-      createdAt: now,
-    },
-    { deviceId, walletId, publicKey, cert, revokedAt: null, revokedReason: null, createdAt: now },
-  );
-  const funded = await ctx.store.applyTransfers([
-    {
-      id: `fund:${walletId}`,
-      debit: 'vault:op_icbc',
-      credit: `wallet:${walletId}`,
-      amount: 100_000,
-      kind: 'topup',
-    },
-  ]);
-  expect(funded.ok).toBe(true);
-  return { signer, cert, walletId, deviceId };
-}
+const openDevice = (ctx: Ctx, i: number): Promise<Device> =>
+  openTestDevice(ctx, {
+    walletId: `w_hold${i}`,
+    deviceId: `d_hold${i}`,
+    displayName: `holder ${i}`,
+    offline: { ...TIER_SPECS[2].offline, balanceCap: CAP },
+    fund: 100_000,
+  });
 
 async function load(ctx: Ctx, d: Device, requestId: string, amount: number) {
   const wallet = (await ctx.store.getWallet(d.walletId))!;

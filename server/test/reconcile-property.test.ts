@@ -12,16 +12,13 @@ import { join } from 'node:path';
 import {
   type DeviceCert,
   extendCoin,
-  issueDeviceCert,
   MemoryKeyValue,
   OfflineWallet,
   type OutboxItem,
-  randomBytes,
   randomId,
   SecureElement,
   spendHash,
   TamperedSecureElement,
-  TIER_SPECS,
   touchPay,
   WalletStore,
 } from '@ecny-sim/wallet-core';
@@ -29,10 +26,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createContext, defaultConfig } from '../src/bootstrap';
 import type { Ctx } from '../src/context';
-import { NodeSigner } from '../src/crypto/node-crypto';
+import type { NodeSigner } from '../src/crypto/node-crypto';
 import { runAudit } from '../src/ledger/audit';
 import { depositCoins, loadToDevice, syncDevice } from '../src/offline/service';
 import { SqliteStore } from '../src/store/sqlite';
+import { openTestDevice } from './support/devices';
 
 type Context = Ctx & { adminToken: string };
 
@@ -79,54 +77,10 @@ async function openDevice(
   tampered: boolean,
   clock: () => number,
 ): Promise<Device> {
-  const walletId = randomId('w');
-  const deviceId = randomId('d');
-  const signer = new NodeSigner(randomBytes(32));
-  const publicKey = Buffer.from(signer.publicKey).toString('base64url');
-  const now = ctx.now();
-  const cert = issueDeviceCert(
-    {
-      deviceId,
-      walletId,
-      operatorId: 'op_icbc',
-      publicKey,
-      tier: 2,
-      offline: TIER_SPECS[2].offline,
-      validFrom: now - 60_000,
-      validUntil: now + 365 * 86_400_000,
-    },
-    ctx.world.operators.get('op_icbc')!.signer,
-  );
-  await ctx.store.ensureAccounts([
-    { id: `wallet:${walletId}`, book: 'ecny', kind: 'wallet', allowNegative: false },
-  ]);
-  await ctx.store.insertWallet(
-    {
-      walletId,
-      operatorId: 'op_icbc',
-      displayName: `device ${index}`,
-      tier: 2,
-      phone: null,
-      region: null,
-      resident: false,
-      merchant: null,
-      createdAt: now,
-    },
-    { deviceId, walletId, publicKey, cert, revokedAt: null, revokedReason: null, createdAt: now },
-  );
-  const funded = await ctx.store.applyTransfers([
-    {
-      id: `fund:${walletId}`,
-      debit: 'vault:op_icbc',
-      credit: `wallet:${walletId}`,
-      amount: 50_000,
-      kind: 'topup',
-    },
-  ]);
-  expect(funded.ok).toBe(true);
-  const seOptions = { signer, cert, now };
+  const d = await openTestDevice(ctx, { displayName: `device ${index}` });
+  const seOptions = { signer: d.signer, cert: d.cert, now: ctx.now() };
   const se = tampered ? new TamperedSecureElement(seOptions) : new SecureElement(seOptions);
-  return { index, walletId, deviceId, signer, cert, tampered, wallet: offlineWallet(ctx, se, clock) };
+  return { index, ...d, tampered, wallet: offlineWallet(ctx, se, clock) };
 }
 
 const scenario = fc.record({
