@@ -246,24 +246,19 @@ export class OfflineSql {
   /**
    * Records the spend `c` (its coin's first). Its outputs are read from the signed spend in its row
    * (their ids derive from its hash); a genuine spend moves holdings: the spent coin, when it was a
-   * received one (`spendsOutput`, not a root coin), leaves its owner's, the outputs join their owners'.
+   * received one (past the first hop, not a root coin), leaves its owner's, the outputs join their
+   * owners'.
    */
-  #insertSpend(c: SpendCandidate, counterfeit: boolean, spendsOutput: boolean, uploader: string, at: number) {
+  #insertSpend(c: SpendCandidate, counterfeit: boolean, uploader: string, at: number) {
     this.#s.insertSpend.run(...this.#spendRow(c, counterfeit, uploader, at));
-    if (!counterfeit) this.#hold(c, spendsOutput);
+    if (!counterfeit) this.#hold(c);
   }
 
   /** Records `c` unless its coin's spend is already recorded; true when recorded. */
-  #insertNewSpend(
-    c: SpendCandidate,
-    counterfeit: boolean,
-    spendsOutput: boolean,
-    uploader: string,
-    at: number,
-  ): boolean {
+  #insertNewSpend(c: SpendCandidate, counterfeit: boolean, uploader: string, at: number): boolean {
     const inserted = this.#s.insertNewSpend.run(...this.#spendRow(c, counterfeit, uploader, at)).changes;
     if (inserted === 0) return false;
-    if (!counterfeit) this.#hold(c, spendsOutput);
+    if (!counterfeit) this.#hold(c);
     return true;
   }
 
@@ -271,9 +266,9 @@ export class OfflineSql {
   #held = new Map<string, number>();
 
   /** The holdings a genuine spend moves (see #insertSpend). */
-  #hold(c: SpendCandidate, spendsOutput: boolean): void {
+  #hold(c: SpendCandidate): void {
     const held = this.#held;
-    if (spendsOutput) held.set(c.inputOwner, (held.get(c.inputOwner) ?? 0) - c.amount);
+    if (c.hop > 1) held.set(c.inputOwner, (held.get(c.inputOwner) ?? 0) - c.amount);
     for (const o of c.outputs) held.set(o.owner, (held.get(o.owner) ?? 0) + o.amount);
   }
 
@@ -384,7 +379,7 @@ export class OfflineSql {
     let counterfeit = false;
     for (const c of path) {
       // Most links of an upload are new: insert first, read the recorded spend only when there is one.
-      if (this.#insertNewSpend(c, counterfeit, c.hop > 1, uploader, at)) {
+      if (this.#insertNewSpend(c, counterfeit, uploader, at)) {
         outcomes.push({ status: 'new', counterfeit });
         continue;
       }
@@ -424,8 +419,7 @@ export class OfflineSql {
         return { status: 'double_spend', caseId: result.caseId, opened: result.opened };
       }
       let counterfeit: boolean;
-      const received = !s.getCoin.get(c.inputCoinId);
-      if (!received) counterfeit = false;
+      if (s.getCoin.get(c.inputCoinId)) counterfeit = false;
       else {
         const coin = this.#receivedCoin(c.inputCoinId, input.parent);
         if (!coin) {
@@ -440,7 +434,7 @@ export class OfflineSql {
           message: `coin ${c.inputCoinId} descends from a double spend and cannot be deposited by this wallet`,
         };
       }
-      if (!row) this.#insertSpend(c, counterfeit, received, input.uploader, input.at);
+      if (!row) this.#insertSpend(c, counterfeit, input.uploader, input.at);
       const transferId = `offline-deposit:${c.spendHash}`;
       const kind = counterfeit ? 'compensation' : 'deposit';
       const outcome = this.applyGroup([
