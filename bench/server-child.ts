@@ -10,7 +10,7 @@
  *                              and pre-signed transfers written to <dir>/load.json
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -120,10 +120,50 @@ async function ecny(dir: string, walletCount: number, singles: number, batched: 
   const app = createApp(ctx);
   listen(app, { file });
   const diagnose = process.env.ECNY_BENCH_DIAG === '1' ? pauses() : null;
+  const cpuAtStart = process.cpuUsage();
+  const threadsAtStart = diagnose ? threadTimes() : null;
   process.on('SIGTERM', () => {
     diagnose?.();
+    const store = ctx.store as { checkpoints?: unknown };
+    if (diagnose) {
+      const cpu = process.cpuUsage(cpuAtStart);
+      process.stderr.write(
+        `server CPU since ready (all threads): ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms\n`,
+      );
+    }
+    if (threadsAtStart) {
+      const now = threadTimes();
+      const byName = new Map<string, number>();
+      for (const [tid, t] of now) {
+        const spent = t.ms - (threadsAtStart.get(tid)?.ms ?? 0);
+        if (spent > 0) byName.set(`${t.name}#${tid}`, spent);
+      }
+      process.stderr.write(`threads CPU ms: ${[...byName].map(([n, ms]) => `${n}=${ms}`).join(' ')}\n`);
+    }
+    if (diagnose && store.checkpoints)
+      process.stderr.write(`checkpoints: ${JSON.stringify(store.checkpoints)}\n`);
     void ctx.store.close().finally(() => process.exit(0));
   });
+}
+
+/** CPU time (user + system, ms) of each thread of this process, by thread id (Linux). */
+function threadTimes(): Map<string, { name: string; ms: number }> {
+  const out = new Map<string, { name: string; ms: number }>();
+  const tick = 10; // USER_HZ
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, {
+        name: tid === String(process.pid) ? 'main' : name,
+        ms: (Number(fields[11]) + Number(fields[12])) * tick,
+      });
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
 }
 
 /**

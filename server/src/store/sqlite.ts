@@ -44,6 +44,7 @@ import type {
   LuckyRefundOutcome,
 } from './red-envelope-rows';
 import { RedEnvelopeSql } from './red-envelopes-sqlite';
+import { type CheckpointerOptions, type CheckpointStats, WalCheckpointer } from './sqlite-checkpointer';
 import type {
   AccountRow,
   ApplyOutcome,
@@ -203,6 +204,8 @@ export interface SqliteOptions {
    * file keeps its own). Larger pages make a large in-memory database cheaper to commit to.
    */
   pageSize?: number;
+  /** How often the write-ahead log of a file database is checkpointed off the event loop. */
+  checkpoints?: Pick<CheckpointerOptions, 'intervalMs' | 'restartFrames'>;
 }
 
 export class SqliteStore implements Store {
@@ -217,6 +220,9 @@ export class SqliteStore implements Store {
   /** Devices read by id (every signed transfer reads one); dropped whenever a device row changes. */
   readonly #deviceCache = new Map<string, DeviceRow>();
   #walFd: number | undefined;
+  /** Checkpoints the write-ahead log of a file database off the event loop (see sqlite-checkpointer.ts). */
+  #checkpointer: WalCheckpointer | undefined;
+  #closing = false;
   #pendingSyncs = 0;
   #syncWaiters: (() => void)[] = [];
   #nextSeq: number;
@@ -238,6 +244,13 @@ export class SqliteStore implements Store {
     // A page cache large enough to keep the hot indexes in memory (64 MiB).
     this.db.pragma('cache_size = -65536');
     this.#migrate();
+    if (options.path !== ':memory:') {
+      // This connection never checkpoints inside a commit; the worker does it (see sqlite-checkpointer.ts).
+      this.db.pragma('wal_autocheckpoint = 0');
+      // After a restart the log file is cut back to 64 MiB.
+      this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+      this.#checkpointer = new WalCheckpointer({ path: options.path, ...options.checkpoints });
+    }
     const db = this.db;
     this.#stmts = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -454,6 +467,13 @@ export class SqliteStore implements Store {
    * with FULL while the event loop keeps serving requests during the flush to disk.
    */
   #flush(): void {
+    const checkpointer = this.#checkpointer;
+    if (checkpointer && !this.#closing && (checkpointer.holding || checkpointer.wantsHold)) {
+      // The log is long: commits wait for a checkpoint with no writer, after which the log restarts.
+      if (!checkpointer.holding) checkpointer.hold();
+      void checkpointer.released().then(() => this.#flush());
+      return;
+    }
     this.#scheduled = false;
     const batch = this.#queue;
     this.#queue = [];
@@ -478,6 +498,7 @@ export class SqliteStore implements Store {
       return write();
     } finally {
       this.db.pragma('synchronous = FULL');
+      this.#checkpointer?.committed();
     }
   }
 
@@ -510,9 +531,23 @@ export class SqliteStore implements Store {
     return new Promise((resolve, reject) => this.#afterSync((err) => (err ? reject(err) : resolve(result))));
   }
 
+  /** The write-ahead log's checkpoints so far (undefined for an in-memory database). */
+  get checkpoints(): CheckpointStats | undefined {
+    return this.#checkpointer?.stats;
+  }
+
+  /** Resolves when no checkpoint is running or waiting to run (whatever was committed is back-filled). */
+  async checkpointed(): Promise<void> {
+    await this.#checkpointer?.idle();
+  }
+
   async close(): Promise<void> {
+    this.#closing = true;
+    await this.#checkpointer?.idle();
     if (this.#queue.length) this.#flush();
     if (this.#pendingSyncs > 0) await new Promise<void>((done) => this.#syncWaiters.push(done));
+    await this.#checkpointer?.close();
+    this.#checkpointer = undefined;
     this.db.close();
     if (this.#walFd !== undefined) closeSync(this.#walFd);
     this.#walFd = undefined;

@@ -1,0 +1,134 @@
+/** Checkpoints of a file database's write-ahead log, run by a worker instead of inside commits. */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Accounts } from '../src/ledger/accounts';
+import { runAudit } from '../src/ledger/audit';
+import { type SqliteOptions, SqliteStore } from '../src/store/sqlite';
+import type { LedgerTransfer } from '../src/store/store';
+
+const dirs: string[] = [];
+const stores: SqliteStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) if (s.db.open) await s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const WALLETS = 20;
+const wallet = (i: number) => Accounts.wallet(`w_${i}`).id;
+
+async function fileStore(
+  options: Partial<SqliteOptions> = {},
+): Promise<{ store: SqliteStore; path: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ecny-ckpt-'));
+  dirs.push(dir);
+  const path = join(dir, 'ledger.sqlite');
+  const store = new SqliteStore({ path, ...options });
+  stores.push(store);
+  await store.ensureAccounts([
+    Accounts.issuance(),
+    Accounts.vault('op_a'),
+    Accounts.reserveSource(),
+    Accounts.reserve('op_a'),
+    Accounts.reserveBacking(),
+    ...Array.from({ length: WALLETS }, (_, i) => Accounts.wallet(`w_${i}`)),
+  ]);
+  const issued = WALLETS * 1_000_000;
+  await store.applyTransfers([
+    {
+      id: 'reserve',
+      debit: 'reserve-source',
+      credit: 'reserve:op_a',
+      amount: issued,
+      kind: 'reserve_deposit',
+    },
+    {
+      id: 'pledge',
+      debit: 'reserve:op_a',
+      credit: 'reserve-backing',
+      amount: issued,
+      kind: 'reserve_pledge',
+    },
+    { id: 'issue', debit: 'issuance', credit: 'vault:op_a', amount: WALLETS * 1_000_000, kind: 'issue' },
+    ...Array.from(
+      { length: WALLETS },
+      (_, i): LedgerTransfer => ({
+        id: `fund-${i}`,
+        debit: 'vault:op_a',
+        credit: wallet(i),
+        amount: 1_000_000,
+        kind: 'topup',
+      }),
+    ),
+  ]);
+  return { store, path };
+}
+
+const payment = (n: number): LedgerTransfer[] => [
+  {
+    id: `p-${n}`,
+    debit: wallet(n % WALLETS),
+    credit: wallet((n * 7 + 3) % WALLETS === n % WALLETS ? (n + 1) % WALLETS : (n * 7 + 3) % WALLETS),
+    amount: 1 + (n % 50),
+    kind: 'payment',
+    meta: { memo: `payment ${n}`.padEnd(200, '.') },
+  },
+];
+
+describe('WAL checkpoints off the event loop', () => {
+  it('never checkpoints inside a commit, and the worker copies every commit back into the database file', async () => {
+    const { store, path } = await fileStore();
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    let n = 0;
+    for (let round = 0; round < 30; round++) {
+      const outcomes = await Promise.all(
+        Array.from({ length: 50 }, () => store.applyTransfers(payment(n++))),
+      );
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+    }
+    await store.checkpointed();
+    expect(store.checkpoints!.runs).toBeGreaterThan(0);
+    expect(store.checkpoints!.checkpointed).toBe(store.checkpoints!.log);
+    // The database file alone, without its log, holds every transfer.
+    const copy = `${path}.copy`;
+    copyFileSync(path, copy);
+    const alone = new Database(copy, { readonly: true });
+    try {
+      expect(alone.prepare('SELECT COUNT(*) AS n FROM transfers').get()).toEqual({ n: 3 + WALLETS + n });
+      expect(alone.prepare('SELECT SUM(balance) AS s FROM accounts').get()).toEqual({ s: 0 });
+    } finally {
+      alone.close();
+    }
+    expect((await runAudit(store)).ok).toBe(true);
+  });
+
+  it('holds commits for a checkpoint once the log is long, so that it restarts under sustained writes', async () => {
+    const { store, path } = await fileStore({ checkpoints: { intervalMs: 0, restartFrames: 64 } });
+    let n = 0;
+    // Commits back to back: a new wave of payments is queued while the previous one commits.
+    const waves: Promise<unknown>[] = [];
+    // Until the log has restarted (bounded: it takes a hundred or two waves here).
+    for (let wave = 0; wave < 150 || (store.checkpoints!.restarts === 0 && wave < 5_000); wave++) {
+      waves.push(Promise.all(Array.from({ length: 20 }, () => store.applyTransfers(payment(n++)))));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const settled = (await Promise.all(waves)).flat() as { ok: boolean }[];
+    expect(settled.filter((o) => o.ok)).toHaveLength(n);
+    expect(store.checkpoints!.held).toBeGreaterThan(0);
+    // The log restarted: a checkpoint found fewer frames than the one before.
+    expect(store.checkpoints!.restarts).toBeGreaterThan(0);
+    const balances = await Promise.all(
+      Array.from({ length: WALLETS }, (_, i) => store.getBalance(wallet(i))),
+    );
+    expect(balances.reduce<number>((a, b) => a + (b ?? 0), 0)).toBe(WALLETS * 1_000_000);
+    expect((await runAudit(store)).ok).toBe(true);
+    const digest = await store.ledgerDigest();
+    await store.close();
+    const reopened = new SqliteStore({ path });
+    stores.push(reopened);
+    expect(await reopened.ledgerDigest()).toBe(digest);
+    expect((await runAudit(reopened)).ok).toBe(true);
+  });
+});
