@@ -4,6 +4,7 @@
  * the ledger fields, so the service checks the signed transfer itself).
  */
 import {
+  batchAnswerItems,
   encodeKey,
   generateKeyPair,
   NobleSigner,
@@ -88,7 +89,7 @@ describe('transfer service races', () => {
     const inBatch = variant(alice, bob.walletId, 'batched', 'tx_batch-race-0001');
     const [one, batch] = await Promise.allSettled([submitTransfer(c, single), submitBatch(c, [inBatch])]);
     const singleOk = one.status === 'fulfilled';
-    const batchResult = batch.status === 'fulfilled' ? batch.value[0]! : null;
+    const batchResult = batch.status === 'fulfilled' ? batchAnswerItems(batch.value)[0]! : null;
     expect(batchResult).not.toBeNull();
     // exactly one of the two settled, and whoever got a receipt got one for its own transfer
     expect(Number(singleOk) + Number(batchResult!.ok)).toBe(1);

@@ -1,5 +1,7 @@
 import {
   type BatchTransferItem,
+  BatchTransferResponseSchema,
+  batchAnswerItems,
   decodeKey,
   nobleVerifier,
   type OnlineTransfer,
@@ -9,7 +11,7 @@ import {
 } from '@ecny-sim/wallet-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
-import { balanceOf, expectAuditClean, makeTransfer } from './_helpers';
+import { balanceOf, expectAuditClean, makeTransfer, raw } from './_helpers';
 
 describe('POST /v1/transfers/batch', () => {
   let s: TestServer;
@@ -130,6 +132,46 @@ describe('POST /v1/transfers/batch', () => {
     let total = 0;
     for (const w of wallets) total += await balanceOf(w);
     expect(total).toBe(20 * 100_000);
+    await expectAuditClean(s);
+  });
+
+  it('answers in the compact form: receipt bodies numbered in the batch and the signed head once', async () => {
+    const wallets = await Promise.all(
+      Array.from({ length: 4 }, () => s.openWallet({ tier: 1, topUp: 50_000 })),
+    );
+    const transfers = Array.from({ length: 300 }, (_, i) =>
+      makeTransfer(wallets[i % 4]!, wallets[(i + 1) % 4]!.walletId, 1 + (i % 90)),
+    );
+    const refusedItem = { ...makeTransfer(wallets[0]!, wallets[1]!.walletId, 5), amount: 6 };
+    const items = [...transfers.slice(0, 150), refusedItem, ...transfers.slice(150)];
+    const answer = await raw(s, 'POST', '/v1/transfers/batch', {
+      body: JSON.stringify({ transfers: items }),
+    });
+    expect(answer.status).toBe(200);
+    const wire = BatchTransferResponseSchema.parse(answer.json);
+    expect(wire.batch!.size).toBe(300);
+    expect(wire.results[150]).toEqual({
+      ok: false,
+      error: { code: 'BAD_SIGNATURE', message: expect.any(String) },
+    });
+    expect(wire.results.flatMap((r) => (r.ok ? [r.index] : []))).toEqual(
+      Array.from({ length: 300 }, (_, i) => i),
+    );
+    // no item repeats the head or carries a path: a few hundred bytes per settled transfer
+    expect(answer.text).not.toContain('"path"');
+    expect(answer.text.split(wire.batch!.sig)).toHaveLength(2);
+    expect(answer.text.length / 301).toBeLessThan(320);
+    // expanded by the client library, each receipt proves its own transfer
+    const issuer = decodeKey(wallets[0]!.issuerPublicKey);
+    const expanded = batchAnswerItems(wire);
+    for (const [i, item] of expanded.entries()) {
+      if (i === 150) expect(item.ok).toBe(false);
+      else if (!item.ok) throw new Error(`item ${i} was refused`);
+      else verifyReceipt(item.receipt, items[i] as OnlineTransfer, issuer, nobleVerifier);
+    }
+    let total = 0;
+    for (const w of wallets) total += await balanceOf(w);
+    expect(total).toBe(4 * 50_000);
     await expectAuditClean(s);
   });
 });

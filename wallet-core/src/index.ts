@@ -90,8 +90,11 @@ export {
   type ReceiptBatchHead,
   type ReceiptBatchProof,
   type ReceiptHashing,
+  receiptBatchProofs,
   receiptBatchRoot,
   receiptNode,
+  type SignedReceiptBatchHead,
+  signReceiptBatch,
 } from './transfer/receipt-batch';
 export {
   AUTH_HEADERS,
@@ -103,7 +106,11 @@ export {
 } from './transfer/request-auth';
 export {
   type BatchedTransferReceipt,
+  type BatchTransferItem,
+  type BatchTransferResult,
+  batchAnswerItems,
   batchReceipts,
+  expandBatchReceipts,
   type OnlineTransfer,
   type OnlineTransferBody,
   RECEIPT_TYPE,

@@ -2,8 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   type BatchedTransferReceipt,
+  type BatchTransferResult,
+  batchAnswerItems,
   batchReceipts,
   bytesToHex,
+  expandBatchReceipts,
   fromBase64Url,
   NobleSigner,
   nobleVerifier,
@@ -12,6 +15,7 @@ import {
   receiptBatchRoot,
   receiptBody,
   receiptNode,
+  signReceiptBatch,
   type TransferReceiptBody,
   toBase64Url,
   verifyReceipt,
@@ -118,5 +122,61 @@ describe('batched receipts', () => {
     expect(JSON.stringify(receipts[2]!.batch)).toBe(
       '{"root":"8RJAYbyTbvumLd7PNsVjQNEhqI6tYCLalg4yNOv_TA8","size":3,"index":2,"path":["Bri7K6GG6y8D0N_MQTeS--PYWQ3TASEtESZjTj_ZFBM"],"sig":"RLnXuUAn95NpjSubNECxJYg7U6GDJWJL2HlxrZZyNoixm0VgEe8YI5XQunsHehPwZGaXehsi5gXCdg4m41k4CA"}',
     );
+  });
+
+  it('a compact answer (bodies and the signed head) expands to the same receipts the issuer would give one by one', () => {
+    for (const size of [1, 2, 7, 64, 100]) {
+      const bodies = Array.from({ length: size }, (_, i) => body(i));
+      const head = signReceiptBatch(
+        bodies.map((b) => objectHash(RECEIPT_TYPE, b)),
+        issuer,
+      );
+      const expanded = expandBatchReceipts(bodies, head);
+      expect(expanded).toEqual(batchReceipts(bodies, issuer));
+      for (const r of expanded) verifyReceipt(r, null, issuer.publicKey, nobleVerifier);
+    }
+  });
+
+  it('refuses a compact answer whose bodies are not the batch the head names', () => {
+    const bodies = Array.from({ length: 5 }, (_, i) => body(i));
+    const head = signReceiptBatch(
+      bodies.map((b) => objectHash(RECEIPT_TYPE, b)),
+      issuer,
+    );
+    const inflated = bodies.map((b, i) => (i === 3 ? { ...b, amount: b.amount + 1 } : b));
+    expect(() => expandBatchReceipts(inflated, head)).toThrow(/not the batch/);
+    expect(() => expandBatchReceipts([bodies[1]!, bodies[0]!, ...bodies.slice(2)], head)).toThrow(
+      /not the batch/,
+    );
+    expect(() => expandBatchReceipts(bodies.slice(0, 4), head)).toThrow(/has 5 receipts, not 4/);
+    // a head signed by someone else expands, but no receipt of it verifies
+    const forged = { ...head, sig: signReceiptBatch([objectHash(RECEIPT_TYPE, body(9))], issuer).sig };
+    const [first] = expandBatchReceipts(bodies, forged);
+    expect(() => verifyReceipt(first!, null, issuer.publicKey, nobleVerifier)).toThrow(
+      /not signed by the issuer/,
+    );
+  });
+
+  it('the items of a batch answer: settled ones numbered in order get standalone receipts, refusals stay as they are', () => {
+    const bodies = [body(0), body(1)];
+    const head = signReceiptBatch(
+      bodies.map((b) => objectHash(RECEIPT_TYPE, b)),
+      issuer,
+    );
+    const refused = { ok: false as const, error: { code: 'INSUFFICIENT_FUNDS', message: 'no' } };
+    const results: BatchTransferResult[] = [
+      { ok: true, index: 0, receipt: bodies[0]! },
+      refused,
+      { ok: true, index: 1, receipt: bodies[1]! },
+    ];
+    const items = batchAnswerItems({ batch: head, results });
+    expect(items[1]).toEqual(refused);
+    const receipts = batchReceipts(bodies, issuer);
+    expect(items[0]).toEqual({ ok: true, receipt: receipts[0] });
+    expect(items[2]).toEqual({ ok: true, receipt: receipts[1] });
+    expect(batchAnswerItems({ batch: null, results: [refused] })).toEqual([refused]);
+    const swapped: BatchTransferResult[] = [results[2]!, refused, results[0]!];
+    expect(() => batchAnswerItems({ batch: head, results: swapped })).toThrow(/numbered 1/);
+    expect(() => batchAnswerItems({ batch: null, results })).toThrow(/without the signed batch head/);
   });
 });

@@ -15,7 +15,7 @@ export function transferRoutes(ctx: Ctx): Router {
 
   r.post('/transfers/batch', async (req, res) => {
     const { transfers } = parseWith(BatchTransferRequestSchema, req.body);
-    res.json({ results: await submitBatch(ctx, transfers) });
+    res.json(await submitBatch(ctx, transfers));
   });
 
   return r;

@@ -4,13 +4,14 @@
  * cap for the payee), answered with an issuer-signed receipt.
  */
 import {
-  type BatchedTransferReceipt,
+  type BatchTransferResult,
   checkPayerLimits,
   EcnyError,
   type OnlineTransfer,
   OnlineTransferSchema,
-  proveReceiptBatch,
+  type SignedReceiptBatchHead,
   type SignedTransferReceipt,
+  signReceiptBatch,
   TIER_SPECS,
   type TransferReceiptBody,
   toBase64Url,
@@ -77,18 +78,18 @@ async function signedReceiptFor(
   return { ...body, sig: sig.toString('base64url') };
 }
 
-/** Receipts for many settled transfers under one issuer signature (PROTOCOL §5.1), in order. */
-export function batchReceiptsFor(
+/** The signed head of a batch of settled transfers' receipts (PROTOCOL §5.1), and their bodies in order. */
+export function batchHeadFor(
   ctx: Ctx,
   settled: readonly { transfer: OnlineTransfer; stored: StoredTransfer }[],
-): BatchedTransferReceipt[] {
+): { head: SignedReceiptBatchHead; bodies: TransferReceiptBody[] } {
   const bodies = settled.map((s) => receiptBodyFor(s.transfer, s.stored));
-  const proofs = proveReceiptBatch(
+  const head = signReceiptBatch(
     bodies.map((b) => fastReceiptDigest(b)),
     ctx.world.issuer,
     nodeReceiptHashing,
   );
-  return bodies.map((b, i) => ({ ...b, batch: proofs[i]! }));
+  return { head, bodies };
 }
 
 /** The ledger id of a settled online transfer. */
@@ -278,9 +279,13 @@ export async function submitTransfer(ctx: Ctx, transfer: OnlineTransfer) {
   return { receipt, balance };
 }
 
-export type BatchResult =
-  | { ok: true; receipt: BatchedTransferReceipt }
-  | { ok: false; error: { code: string; message: string } };
+export type BatchResult = BatchTransferResult;
+
+/** A batch call's answer: each item's result, and the signed head of the settled ones' receipts. */
+export interface BatchAnswer {
+  batch: SignedReceiptBatchHead | null;
+  results: BatchResult[];
+}
 
 function failure(e: unknown): { ok: false; error: { code: string; message: string } } {
   if (e instanceof EcnyError) return { ok: false, error: { code: e.code, message: e.message } };
@@ -289,11 +294,13 @@ function failure(e: unknown): { ok: false; error: { code: string; message: strin
 
 /**
  * Up to 1,000 signed transfers: each validated and applied or rejected on
- * its own. Signatures are checked on the thread pool (every core), the
- * accepted ones are applied in one ledger transaction, and the settled ones
- * (retries included) get batched receipts under one issuer signature.
+ * its own. Signatures are checked on the verification workers (every core),
+ * the accepted ones are applied in the ledger's group commits, and the settled
+ * ones (retries included) are answered with their receipt bodies and one
+ * issuer signature over the root of their tree (the compact answer of
+ * PROTOCOL §5.1: each receipt's path is derived by the client).
  */
-export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResult[]> {
+export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchAnswer> {
   const failed: (BatchResult | undefined)[] = new Array(items.length);
   const settled: ({ transfer: OnlineTransfer; stored: StoredTransfer } | undefined)[] = new Array(
     items.length,
@@ -346,15 +353,16 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchResu
   await Promise.all(applying);
   if (unexpected) throw unexpected.error;
   const order = settled.flatMap((s, index) => (s ? [index] : []));
-  const receipts = batchReceiptsFor(
+  const results = failed as BatchResult[];
+  if (order.length === 0) return { batch: null, results };
+  const { head, bodies } = batchHeadFor(
     ctx,
     order.map((index) => settled[index]!),
   );
-  const results = failed as BatchResult[];
   order.forEach((index, k) => {
-    results[index] = { ok: true, receipt: receipts[k]! };
+    results[index] = { ok: true, index: k, receipt: bodies[k]! };
   });
-  return results;
+  return { batch: head, results };
 }
 
 /** Items of a batch applied together as their signatures come back. */

@@ -20,7 +20,7 @@ import type { Tier } from '../money/tiers';
 import type { CreateCampaignRequestSchema, CreateLuckyMoneyRequestSchema } from '../red-envelopes/schemas';
 import {
   type AuditReport,
-  type BatchTransferItem,
+  type BatchTransferResponse,
   type CreateWalletResponse,
   type DirectoryEntry,
   ErrorEnvelopeSchema,
@@ -32,7 +32,12 @@ import {
 } from '../schemas/api';
 import type { OfflineWallet } from '../touch/offline-wallet';
 import { signRequest } from '../transfer/request-auth';
-import { type OnlineTransfer, signTransfer } from '../transfer/transfer';
+import {
+  type BatchTransferItem,
+  batchAnswerItems,
+  type OnlineTransfer,
+  signTransfer,
+} from '../transfer/transfer';
 
 export const REGISTRATION_TYPE = 'registration';
 
@@ -201,8 +206,12 @@ export class EcnyClient {
     return this.request('POST', '/transfers', { body: transfer });
   }
 
-  submitTransferBatch(transfers: unknown[]): Promise<{ results: BatchTransferItem[] }> {
-    return this.request('POST', '/transfers/batch', { body: { transfers } });
+  /** Up to 1,000 transfers; the compact answer is expanded into standalone batched receipts. */
+  async submitTransferBatch(transfers: unknown[]): Promise<{ results: BatchTransferItem[] }> {
+    const answer: BatchTransferResponse = await this.request('POST', '/transfers/batch', {
+      body: { transfers },
+    });
+    return { results: batchAnswerItems(answer) };
   }
 
   audit(): Promise<AuditReport> {

@@ -19,6 +19,8 @@ import {
   DeviceCertSchema,
   OnlineTransferSchema,
   OperatorCertSchema,
+  ReceiptBatchHeadSchema,
+  TransferReceiptBodySchema,
   TransferReceiptSchema,
 } from './messages';
 
@@ -90,11 +92,22 @@ export const TransferResponseSchema = z.object({ receipt: TransferReceiptSchema,
 export const BatchTransferRequestSchema = z.strictObject({
   transfers: z.array(z.unknown()).min(1).max(1000),
 });
-export const BatchTransferItemSchema = z.union([
-  z.object({ ok: z.literal(true), receipt: TransferReceiptSchema }),
+/**
+ * A batch call's answer (PROTOCOL §5.1): each item settled with its receipt body and its position
+ * in the batch, or refused; the batch's signed head once (null when nothing settled).
+ */
+export const BatchTransferResultSchema = z.union([
+  z.object({
+    ok: z.literal(true),
+    index: z.number().int().nonnegative(),
+    receipt: TransferReceiptBodySchema,
+  }),
   z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
 ]);
-export const BatchTransferResponseSchema = z.object({ results: z.array(BatchTransferItemSchema) });
+export const BatchTransferResponseSchema = z.object({
+  batch: ReceiptBatchHeadSchema.nullable(),
+  results: z.array(BatchTransferResultSchema),
+});
 
 export const HistoryEntrySchema = z.object({
   ledgerSeq: z.number().int(),
@@ -157,7 +170,7 @@ export type CreateWalletResponse = z.infer<typeof CreateWalletResponseSchema>;
 export type BankMoveRequest = z.infer<typeof BankMoveRequestSchema>;
 export type KycUpgradeRequest = z.infer<typeof KycUpgradeRequestSchema>;
 export type TransferResponse = z.infer<typeof TransferResponseSchema>;
-export type BatchTransferItem = z.infer<typeof BatchTransferItemSchema>;
+export type BatchTransferResponse = z.infer<typeof BatchTransferResponseSchema>;
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 export type DirectoryEntry = z.infer<typeof DirectoryEntrySchema>;
 export type InfoResponse = z.infer<typeof InfoResponseSchema>;

@@ -65,6 +65,16 @@ const TransferReceiptFields = {
   settledAt: TimestampSchema,
 };
 
+/** A receipt's body: what the issuer signs, or what a batch's tree has as a leaf (PROTOCOL §5). */
+export const TransferReceiptBodySchema = z.strictObject(TransferReceiptFields);
+
+/** The head of a receipt batch with the issuer's signature (PROTOCOL §5.1). */
+export const ReceiptBatchHeadSchema = z.strictObject({
+  root: HashSchema,
+  size: z.number().int().min(1),
+  sig: SignatureSchema,
+});
+
 /** The inclusion proof of a batched receipt (PROTOCOL §5.1). */
 export const ReceiptBatchProofSchema = z.strictObject({
   root: HashSchema,

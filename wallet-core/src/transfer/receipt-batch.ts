@@ -54,17 +54,8 @@ export function receiptNode(left: Uint8Array, right: Uint8Array, hashing = noble
   return hashing.sha256(preimage);
 }
 
-/**
- * The inclusion proofs of every leaf, signed once. `leaves` are the receipt
- * digests (objectHash("receipt", body)) in batch order.
- */
-export function proveReceiptBatch(
-  leaves: readonly Uint8Array[],
-  issuer: Signer,
-  hashing = nobleHashing,
-): ReceiptBatchProof[] {
-  const size = leaves.length;
-  if (size === 0) return [];
+/** The levels of the Merkle tree over `leaves`, from the leaves up to the root (one node). */
+function treeLevels(leaves: readonly Uint8Array[], hashing: ReceiptHashing): Uint8Array[][] {
   const levels: Uint8Array[][] = [leaves.slice()];
   for (let below = levels[0]!; below.length > 1; below = levels.at(-1)!) {
     const up: Uint8Array[] = [];
@@ -73,12 +64,15 @@ export function proveReceiptBatch(
     }
     levels.push(up);
   }
+  return levels;
+}
+
+/** The inclusion proof of every leaf of a tree, under its signed head. */
+function proofsOf(levels: Uint8Array[][], head: SignedReceiptBatchHead, hashing: ReceiptHashing) {
   const text = hashing.toBase64Url ?? toBase64Url;
-  const root = text(levels.at(-1)![0]!);
-  const { sig } = signObject(RECEIPT_BATCH_TYPE, { root, size }, issuer);
   // Each node's text once: the paths of neighbouring leaves share most of their digests.
   const texts = levels.map((nodes) => nodes.map((n) => text(n)));
-  return leaves.map((_, index) => {
+  return levels[0]!.map((_, index): ReceiptBatchProof => {
     const path: string[] = [];
     let i = index;
     for (let level = 0; level < levels.length - 1; level++) {
@@ -87,8 +81,63 @@ export function proveReceiptBatch(
       if (sibling < nodes.length) path.push(nodes[sibling]!);
       i = Math.floor(i / 2);
     }
-    return { root, size, index, path, sig };
+    return { root: head.root, size: head.size, index, path, sig: head.sig };
   });
+}
+
+/** The head of a batch with the issuer's signature: what a compact batch answer carries once. */
+export interface SignedReceiptBatchHead extends ReceiptBatchHead {
+  sig: string;
+}
+
+/**
+ * The signed head of a batch: the issuer signs the root of the tree over
+ * `leaves` (the receipt digests, objectHash("receipt", body), in batch order).
+ */
+export function signReceiptBatch(
+  leaves: readonly Uint8Array[],
+  issuer: Signer,
+  hashing = nobleHashing,
+): SignedReceiptBatchHead {
+  if (leaves.length === 0) throw new EcnyError('INVALID_BODY', 'a receipt batch has at least one receipt');
+  const levels = treeLevels(leaves, hashing);
+  const root = (hashing.toBase64Url ?? toBase64Url)(levels.at(-1)![0]!);
+  const head = { root, size: leaves.length };
+  return { ...head, sig: signObject(RECEIPT_BATCH_TYPE, head, issuer).sig };
+}
+
+/** The inclusion proofs of every leaf, signed once (a batch's receipts, each standing on its own). */
+export function proveReceiptBatch(
+  leaves: readonly Uint8Array[],
+  issuer: Signer,
+  hashing = nobleHashing,
+): ReceiptBatchProof[] {
+  if (leaves.length === 0) return [];
+  const levels = treeLevels(leaves, hashing);
+  const root = (hashing.toBase64Url ?? toBase64Url)(levels.at(-1)![0]!);
+  const head = { root, size: leaves.length };
+  return proofsOf(levels, { ...head, sig: signObject(RECEIPT_BATCH_TYPE, head, issuer).sig }, hashing);
+}
+
+/**
+ * The inclusion proofs of every leaf under a signed head received with
+ * them (a compact batch answer): the tree is rebuilt from the leaves, and
+ * RECEIPT_INVALID is thrown unless it has the head's size and root. The
+ * head's signature is checked where each receipt is (verifyReceiptBatchProof).
+ */
+export function receiptBatchProofs(
+  leaves: readonly Uint8Array[],
+  head: SignedReceiptBatchHead,
+  hashing = nobleHashing,
+): ReceiptBatchProof[] {
+  if (leaves.length === 0 || leaves.length !== head.size) {
+    throw new EcnyError('RECEIPT_INVALID', `the batch has ${head.size} receipts, not ${leaves.length}`);
+  }
+  const levels = treeLevels(leaves, hashing);
+  if ((hashing.toBase64Url ?? toBase64Url)(levels.at(-1)![0]!) !== head.root) {
+    throw new EcnyError('RECEIPT_INVALID', 'the receipts are not the batch whose root the issuer signed');
+  }
+  return proofsOf(levels, head, hashing);
 }
 
 /** The root a leaf and its path lead to, or null when the path does not fit the position and size. */

@@ -8,7 +8,13 @@ import { objectHash, objectHashB64 } from '../crypto/hash';
 import type { Signer, Verifier } from '../crypto/keys';
 import { bodyOf, type Signed, signObject, verifyObject } from '../crypto/signed';
 import { EcnyError } from '../errors/index';
-import { proveReceiptBatch, type ReceiptBatchProof, verifyReceiptBatchProof } from './receipt-batch';
+import {
+  proveReceiptBatch,
+  type ReceiptBatchProof,
+  receiptBatchProofs,
+  type SignedReceiptBatchHead,
+  verifyReceiptBatchProof,
+} from './receipt-batch';
 
 export const TRANSFER_TYPE = 'transfer';
 export const RECEIPT_TYPE = 'receipt';
@@ -72,6 +78,59 @@ export function batchReceipts(
     issuer,
   );
   return bodies.map((b, i) => ({ ...b, batch: proofs[i]! }));
+}
+
+/**
+ * The standalone receipts of a compact batch answer (PROTOCOL §5.1): the receipt bodies in batch
+ * order and the signed head they came with; each gets its inclusion proof. Throws RECEIPT_INVALID
+ * unless the bodies are exactly the batch whose root the head names.
+ */
+export function expandBatchReceipts(
+  bodies: readonly TransferReceiptBody[],
+  head: SignedReceiptBatchHead,
+): BatchedTransferReceipt[] {
+  const proofs = receiptBatchProofs(
+    bodies.map((b) => objectHash(RECEIPT_TYPE, b)),
+    head,
+  );
+  return bodies.map((b, i) => ({ ...b, batch: proofs[i]! }));
+}
+
+/** One item of a batch call's answer as the wire carries it (PROTOCOL §5.1). */
+export type BatchTransferResult =
+  | { ok: true; index: number; receipt: TransferReceiptBody }
+  | { ok: false; error: { code: string; message: string } };
+
+/** One item of a batch call's answer with its receipt made standalone. */
+export type BatchTransferItem =
+  | { ok: true; receipt: BatchedTransferReceipt }
+  | { ok: false; error: { code: string; message: string } };
+
+/**
+ * The items of a compact batch answer, each settled one with its standalone batched receipt.
+ * Throws RECEIPT_INVALID when the settled items are not numbered 0, 1, 2... in order, or are not
+ * the batch the signed head names.
+ */
+export function batchAnswerItems(answer: {
+  batch: SignedReceiptBatchHead | null;
+  results: readonly BatchTransferResult[];
+}): BatchTransferItem[] {
+  const bodies: TransferReceiptBody[] = [];
+  for (const r of answer.results) {
+    if (!r.ok) continue;
+    if (r.index !== bodies.length) {
+      throw new EcnyError(
+        'RECEIPT_INVALID',
+        `settled item ${bodies.length} of the batch is numbered ${r.index}`,
+      );
+    }
+    bodies.push(r.receipt);
+  }
+  if (bodies.length === 0) return answer.results as BatchTransferItem[];
+  if (!answer.batch)
+    throw new EcnyError('RECEIPT_INVALID', 'settled items came without the signed batch head');
+  const receipts = expandBatchReceipts(bodies, answer.batch);
+  return answer.results.map((r) => (r.ok ? { ok: true, receipt: receipts[r.index]! } : r));
 }
 
 /** Throws RECEIPT_INVALID unless the receipt is the issuer's and settles exactly this transfer. */
