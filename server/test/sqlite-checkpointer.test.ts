@@ -1,5 +1,5 @@
 /** Checkpoints of a file database's write-ahead log, run by a worker instead of inside commits. */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -130,5 +130,31 @@ describe('WAL checkpoints off the event loop', () => {
     stores.push(reopened);
     expect(await reopened.ledgerDigest()).toBe(digest);
     expect((await runAudit(reopened)).ok).toBe(true);
+  });
+
+  it('without its worker (the database could not be opened there), the store checkpoints in its commits again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecny-ckpt-'));
+    const store = new SqliteStore({ path: join(dir, 'ledger.sqlite') });
+    // The folder moves before the worker opens the file by its name (the store's connection is open).
+    renameSync(dir, `${dir}-moved`);
+    dirs.push(`${dir}-moved`);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      for (let i = 0; i < 100 && store.db.pragma('wal_autocheckpoint', { simple: true }) === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      await store.ensureAccounts([Accounts.issuance(), Accounts.vault('op_a')]);
+      await store.applyTransfers([
+        { id: 'i', debit: 'issuance', credit: 'vault:op_a', amount: 5, kind: 'issue' },
+      ]);
+      expect(await store.getBalance('vault:op_a')).toBe(5);
+      await store.close();
+      expect(warnings.some((w) => w.startsWith('WAL checkpoint:'))).toBe(true);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

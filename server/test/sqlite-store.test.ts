@@ -261,4 +261,44 @@ describe('SqliteStore', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a database from before migration 11 keeps its transfers, now keyed by sequence number', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecny-store-'));
+    try {
+      const path = join(dir, 'ledger.sqlite');
+      const old = await freshStore(path);
+      await old.applyTransfers([fund('f1', 'w_a', 1_000)]);
+      await old.applyTransfers([pay('p1', 'w_a', 'w_b', 400), pay('p2', 'w_a', 'w_c', 100)]);
+      // the table as it was before: a separate unique key on seq beside the rowid
+      old.db.exec(`CREATE TABLE transfers_before (
+          seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, group_id TEXT NOT NULL,
+          debit TEXT NOT NULL REFERENCES accounts(id), credit TEXT NOT NULL REFERENCES accounts(id),
+          amount BIGINT NOT NULL CHECK (amount > 0), kind TEXT NOT NULL, meta TEXT, at BIGINT NOT NULL);
+        INSERT INTO transfers_before SELECT * FROM transfers;
+        DROP TABLE transfers;
+        ALTER TABLE transfers_before RENAME TO transfers;
+        CREATE INDEX transfers_by_debit ON transfers (debit, seq);
+        CREATE INDEX transfers_by_credit ON transfers (credit, seq);
+        DELETE FROM schema_version WHERE version = 11;`);
+      const digest = await old.ledgerDigest();
+      const history = await old.accountTransfers('wallet:w_a', 10);
+      await old.close();
+      const store = new SqliteStore({ path });
+      stores.push(store);
+      const table = store.db
+        .prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'transfers'")
+        .get();
+      expect(table!.sql).toMatch(/seq INTEGER PRIMARY KEY/);
+      expect(await store.ledgerDigest()).toBe(digest);
+      expect(await store.accountTransfers('wallet:w_a', 10)).toEqual(history);
+      const next = await store.applyTransfers([pay('p3', 'w_b', 'w_c', 50)]);
+      if (!next.ok) throw new Error('expected p3 to settle');
+      expect(next.transfers[0]!.seq).toBe(history[0]!.seq + 1);
+      expect(await store.getBalance('wallet:w_c')).toBe(150);
+      await expectClean(store);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -48,6 +48,27 @@ const DIALECT_EXTRA: Record<Dialect, Record<number, string[]>> = {
          '')`,
       'DELETE FROM offline_outputs WHERE spend_hash IN (SELECT spend_hash FROM offline_spends)',
     ],
+    // A transfer's sequence number is the table's own key (the rowid), rather than a separate
+    // unique index beside the rowid: one b-tree fewer written on every transfer.
+    11: [
+      `CREATE TABLE transfers_by_seq (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        group_id TEXT NOT NULL,
+        debit TEXT NOT NULL REFERENCES accounts(id),
+        credit TEXT NOT NULL REFERENCES accounts(id),
+        amount BIGINT NOT NULL CHECK (amount > 0),
+        kind TEXT NOT NULL,
+        meta TEXT,
+        at BIGINT NOT NULL
+      )`,
+      `INSERT INTO transfers_by_seq (seq, id, group_id, debit, credit, amount, kind, meta, at)
+       SELECT seq, id, group_id, debit, credit, amount, kind, meta, at FROM transfers ORDER BY seq`,
+      'DROP TABLE transfers',
+      'ALTER TABLE transfers_by_seq RENAME TO transfers',
+      'CREATE INDEX transfers_by_debit ON transfers (debit, seq)',
+      'CREATE INDEX transfers_by_credit ON transfers (credit, seq)',
+    ],
   },
   postgres: {
     1: ['CREATE SEQUENCE transfers_seq'],
@@ -339,6 +360,11 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 10,
     name: 'spent set: outputs of recorded spends read from the spend itself (SQLite)',
+    sql: [],
+  },
+  {
+    version: 11,
+    name: 'ledger: transfers keyed by their sequence number as the rowid (SQLite)',
     sql: [],
   },
 ];

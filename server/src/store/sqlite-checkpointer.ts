@@ -55,6 +55,8 @@ export interface CheckpointerOptions {
   restartFrames?: number;
   /** A checkpoint failed (the next commit asks for another). */
   onError?: (message: string) => void;
+  /** The worker is gone (it could not open the database, say): the store checkpoints on its own again. */
+  onGone?: () => void;
 }
 
 export interface CheckpointStats {
@@ -85,6 +87,9 @@ export class WalCheckpointer {
   #idleWaiters: (() => void)[] = [];
   #releaseWaiters: (() => void)[] = [];
   #closed = false;
+  #gone = false;
+  readonly #onGone: () => void;
+  #closeWaiters: (() => void)[] = [];
   readonly stats: CheckpointStats = { runs: 0, held: 0, restarts: 0, log: 0, checkpointed: 0 };
 
   constructor(options: CheckpointerOptions) {
@@ -106,7 +111,23 @@ export class WalCheckpointer {
         }
       },
     );
-    this.#worker.on('error', (e) => this.#onError(e.message));
+    this.#onGone = options.onGone ?? (() => {});
+    this.#worker.on('error', (e) => {
+      this.#onError(e.message);
+      this.#goneNow();
+    });
+    this.#worker.on('exit', () => this.#goneNow());
+  }
+
+  /** The worker stopped: whatever waits on it is released, and nothing more is asked of it. */
+  #goneNow(): void {
+    if (this.#gone) return;
+    this.#gone = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#running) this.#finished(this.stats.log, this.stats.checkpointed);
+    for (const closed of this.#closeWaiters.splice(0)) closed();
+    if (!this.#closed) this.#onGone();
   }
 
   /** Whether the store must hold its ledger commits now (a held checkpoint is running). */
@@ -127,7 +148,7 @@ export class WalCheckpointer {
 
   /** Called after every commit: starts a checkpoint once the interval has passed, or schedules one. */
   committed(): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#gone) return;
     this.#dirty = true;
     if (this.#running || this.#timer) return;
     // A held checkpoint is due: the store's next ledger commit starts it; writes that do not go
@@ -147,7 +168,7 @@ export class WalCheckpointer {
 
   /** Starts the held checkpoint the log needs (the store calls it instead of committing). */
   hold(): void {
-    if (!this.#running && !this.#closed) this.#start(true);
+    if (!this.#running && !this.#closed && !this.#gone) this.#start(true);
   }
 
   #start(held: boolean): void {
@@ -165,7 +186,7 @@ export class WalCheckpointer {
   }
 
   #finished(log: number, checkpointed: number): void {
-    this.#worker.unref();
+    if (!this.#gone) this.#worker.unref();
     this.stats.runs++;
     if (this.#holding) this.stats.held++;
     if (log < this.stats.log) this.stats.restarts++;
@@ -178,7 +199,7 @@ export class WalCheckpointer {
     this.#running = false;
     this.#holding = false;
     for (const release of this.#releaseWaiters.splice(0)) release();
-    if (this.#dirty && !this.#closed) {
+    if (this.#dirty && !this.#closed && !this.#gone) {
       this.#dirty = false;
       this.committed();
     }
@@ -187,7 +208,7 @@ export class WalCheckpointer {
 
   /** Resolves once no checkpoint is running or scheduled (tests; closing). */
   idle(): Promise<void> {
-    if (!this.#running && !this.#timer) return Promise.resolve();
+    if (this.#gone || (!this.#running && !this.#timer)) return Promise.resolve();
     return new Promise((resolve) => {
       if (this.#timer) {
         clearTimeout(this.#timer);
@@ -204,13 +225,16 @@ export class WalCheckpointer {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#worker.ref();
-    await new Promise<void>((resolve) => {
-      this.#worker.on('message', (m: { type: string }) => {
-        if (m.type === 'closed') resolve();
+    if (!this.#gone) {
+      this.#worker.ref();
+      await new Promise<void>((resolve) => {
+        this.#closeWaiters.push(resolve);
+        this.#worker.on('message', (m: { type: string }) => {
+          if (m.type === 'closed') resolve();
+        });
+        this.#worker.postMessage({ type: 'close' });
       });
-      this.#worker.postMessage({ type: 'close' });
-    });
+    }
     await this.#worker.terminate();
   }
 }

@@ -249,7 +249,14 @@ export class SqliteStore implements Store {
       this.db.pragma('wal_autocheckpoint = 0');
       // After a restart the log file is cut back to 64 MiB.
       this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-      this.#checkpointer = new WalCheckpointer({ path: options.path, ...options.checkpoints });
+      this.#checkpointer = new WalCheckpointer({
+        path: options.path,
+        ...options.checkpoints,
+        // Without the worker, this connection checkpoints inside its commits again (SQLite's default).
+        onGone: () => {
+          if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+        },
+      });
     }
     const db = this.db;
     this.#stmts = {
