@@ -70,6 +70,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   tool: string;
+  /** The server's CPU time per answered request, where it could be read. */
+  cpuMicros?: number;
 }
 
 type AutocannonFn = typeof import('autocannon').default;
@@ -125,6 +127,22 @@ export async function postLoad(
     };
   }
   return agentLoad(port, path, take, seconds);
+}
+
+/** postLoad with the server's CPU time per answered request (all its threads; Linux). */
+async function measuredLoad(
+  child: Child,
+  path: string,
+  bodies: string[],
+  seconds: number,
+): Promise<LoadResult> {
+  const before = processCpuMs(child.proc.pid);
+  const result = await postLoad(child.port, path, bodies, seconds);
+  const after = processCpuMs(child.proc.pid);
+  const answered = result.ok + result.failed;
+  if (before !== null && after !== null && answered > 0)
+    result.cpuMicros = ((after - before) * 1000) / answered;
+  return result;
 }
 
 /** Fallback load loop: keep-alive http.Agent, `CONNECTIONS` requests in flight. */
@@ -209,7 +227,14 @@ const row = (name: string, r: LoadResult, extra: Row['extra'] = {}): Row => ({
   name,
   value: r.reqPerSec,
   unit: 'req/s',
-  extra: { p50_ms: r.p50, p99_ms: r.p99, ok: r.ok, failed: r.failed, ...extra },
+  extra: {
+    p50_ms: r.p50,
+    p99_ms: r.p99,
+    ok: r.ok,
+    failed: r.failed,
+    ...(r.cpuMicros !== undefined ? { 'server CPU µs/req': r.cpuMicros } : {}),
+    ...extra,
+  },
 });
 
 /** Entries (b) and (c). `only` picks 'http' (b) or 'batch' (c); both by default. */
@@ -224,7 +249,7 @@ export async function benchHttp(options: HttpBenchOptions = {}, only?: 'http' | 
     const child = await startChild([mode]);
     try {
       await postLoad(child.port, '/echo', bodies.slice(0, 2_000), 1); // warm up
-      return await postLoad(child.port, '/echo', bodies.slice(2_000), seconds);
+      return await measuredLoad(child, '/echo', bodies.slice(2_000), seconds);
     } finally {
       await child.stop();
     }
@@ -251,7 +276,7 @@ export async function benchHttp(options: HttpBenchOptions = {}, only?: 'http' | 
     if (only !== 'batch') {
       const warm = load.singles.slice(0, 1_000);
       await postLoad(child.port, '/v1/transfers', warm, 2);
-      transfers = await postLoad(child.port, '/v1/transfers', load.singles.slice(1_000), seconds);
+      transfers = await measuredLoad(child, '/v1/transfers', load.singles.slice(1_000), seconds);
     }
     if (only !== 'http') {
       const verifyCpuBefore = rawVerifyCpuMicros();
@@ -293,6 +318,14 @@ export async function benchHttp(options: HttpBenchOptions = {}, only?: 'http' | 
     rows.push(
       row('POST /v1/transfers (file db, synchronous=FULL)', transfers, {
         'x verify-baseline': ratio,
+        ...(transfers.cpuMicros !== undefined &&
+        verifyBefore.cpuMicros !== undefined &&
+        verifyAfter.cpuMicros !== undefined
+          ? {
+              'CPU x verify-baseline':
+                transfers.cpuMicros / ((verifyBefore.cpuMicros + verifyAfter.cpuMicros) / 2),
+            }
+          : {}),
         target: '>=0.7x (mean of the baseline before and after), p99<50ms',
         met: ratio >= 0.7 && transfers.p99 < 50,
       }),
