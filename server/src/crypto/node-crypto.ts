@@ -97,11 +97,4 @@ export class NodeVerifier implements Verifier {
     const digest = Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('base64url');
     return verifyWorkers().verify(signature, digest, publicKey);
   }
-
-  /** The same on libuv's thread pool, one job per signature. */
-  verifyAsyncTextOnPool(signature: string, message: Uint8Array, publicKey: string): Promise<boolean> {
-    const sig = Buffer.from(signature, 'base64url');
-    if (sig.length !== 64 || publicKey.length !== 43) return Promise.resolve(false);
-    return this.#onPool(sig, message, () => this.#keyObjectOfText(publicKey));
-  }
 }

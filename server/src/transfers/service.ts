@@ -130,13 +130,11 @@ type Prepared =
 /** Verifies a base64url signature over a digest for a base64url public key. */
 type VerifyFn = (sig: string, msg: Uint8Array, key: string) => boolean | Promise<boolean>;
 
-/** One signature at a time, on libuv's thread pool (single transfers). */
-const onThreadPool =
-  (ctx: Ctx): VerifyFn =>
-  (s, m, k) =>
-    ctx.verifier.verifyAsyncTextOnPool(s, m, k);
-
-/** Many at once, in bulk on the verification workers (a batch). */
+/**
+ * On the verification workers (verify-workers.ts): the signatures asked for in one turn of the
+ * event loop travel together, so concurrent single transfers share a message and a wake-up of
+ * each worker, and a batch's thousand are verified on every core.
+ */
 const inBulk =
   (ctx: Ctx): VerifyFn =>
   (s, m, k) =>
@@ -149,7 +147,7 @@ const inBulk =
 export async function checkSignedTransfer(
   ctx: Ctx,
   transfer: OnlineTransfer,
-  verify: VerifyFn = onThreadPool(ctx),
+  verify: VerifyFn = inBulk(ctx),
 ): Promise<{ payer: WalletRow; payee: WalletRow }> {
   if (Math.abs(ctx.now() - transfer.createdAt) > TRANSFER_FRESHNESS_MS) {
     throw new EcnyError('STALE_REQUEST', 'the transfer was signed too long ago; sign it again');
@@ -241,8 +239,8 @@ export interface SettleOptions {
  * original one for a retry); `fresh` is false for a retry, when nothing moved.
  */
 export async function settleTransfer(ctx: Ctx, transfer: OnlineTransfer, options: SettleOptions = {}) {
-  // Verified on the thread pool: the event loop keeps serving while signatures are checked on every core.
-  const prepared = await prepare(ctx, transfer, onThreadPool(ctx));
+  // Verified on the workers: the event loop keeps serving while signatures are checked on every core.
+  const prepared = await prepare(ctx, transfer, inBulk(ctx));
   let receipt: SignedTransferReceipt;
   let stored: StoredTransfer;
   let fresh = false;
