@@ -26,13 +26,6 @@ export class NodeSigner implements Signer {
   sign(message: Uint8Array): Uint8Array {
     return new Uint8Array(sign(null, message, this.#key));
   }
-
-  /** The same signature, computed on libuv's thread pool so the event loop goes on serving. */
-  signAsync(message: Uint8Array): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      sign(null, message, this.#key, (err, sig) => (err ? reject(err) : resolve(sig)));
-    });
-  }
 }
 
 export class NodeVerifier implements Verifier {

@@ -18,7 +18,6 @@ import {
 } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
 import { fastReceiptDigest, fastTransferDigest, nodeReceiptHashing } from '../crypto/fast-hash';
-import { NodeSigner } from '../crypto/node-crypto';
 import { chinaDay } from '../http/clock';
 import { parseWith } from '../http/validate';
 import { Accounts } from '../ledger/accounts';
@@ -63,19 +62,6 @@ export function receiptFor(
 ): SignedTransferReceipt {
   const body = receiptBodyFor(transfer, stored);
   return { ...body, sig: toBase64Url(ctx.world.issuer.sign(fastReceiptDigest(body))) };
-}
-
-/** receiptFor with the signature computed off the event loop when the issuer key allows it. */
-async function signedReceiptFor(
-  ctx: Ctx,
-  transfer: OnlineTransfer,
-  stored: StoredTransfer,
-): Promise<SignedTransferReceipt> {
-  const issuer = ctx.world.issuer;
-  if (!(issuer instanceof NodeSigner)) return receiptFor(ctx, transfer, stored);
-  const body = receiptBodyFor(transfer, stored);
-  const sig = await issuer.signAsync(fastReceiptDigest(body));
-  return { ...body, sig: sig.toString('base64url') };
 }
 
 /** The signed head of a batch of settled transfers' receipts (PROTOCOL §5.1), and their bodies in order. */
@@ -263,7 +249,7 @@ export async function settleTransfer(ctx: Ctx, transfer: OnlineTransfer, options
     stored = outcome.transfers[0]!;
     balance = outcome.balances?.get(Accounts.wallet(transfer.from).id)?.balance;
     if (outcome.duplicate) assertSameTransfer(stored, transfer);
-    receipt = await signedReceiptFor(ctx, transfer, stored);
+    receipt = receiptFor(ctx, transfer, stored);
     fresh = !outcome.duplicate;
     if (fresh) announce(ctx, transfer, stored);
   }
