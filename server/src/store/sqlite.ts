@@ -223,7 +223,9 @@ export class SqliteStore implements Store {
   /** Checkpoints the write-ahead log of a file database off the event loop (see sqlite-checkpointer.ts). */
   #checkpointer: WalCheckpointer | undefined;
   #closing = false;
-  #pendingSyncs = 0;
+  /** An fsync of the log is running; `#syncQueue` waits for the next one. */
+  #syncing = false;
+  #syncQueue: ((err: Error | null) => void)[] = [];
   #syncWaiters: (() => void)[] = [];
   #nextSeq: number;
   readonly #stmts;
@@ -524,11 +526,22 @@ export class SqliteStore implements Store {
         return;
       }
     }
-    this.#pendingSyncs++;
-    fsync(this.#walFd, (err) => {
-      this.#pendingSyncs--;
-      done(err);
-      if (this.#pendingSyncs === 0) for (const waiter of this.#syncWaiters.splice(0)) waiter();
+    // One fsync at a time: commits made while one runs wait for the next, which covers them all
+    // (an fsync started before a commit does not), so under load the log is synced once per
+    // fsync's duration instead of once per commit.
+    this.#syncQueue.push(done);
+    if (!this.#syncing) this.#syncNext();
+  }
+
+  #syncNext(): void {
+    const waiting = this.#syncQueue;
+    this.#syncQueue = [];
+    this.#syncing = true;
+    fsync(this.#walFd!, (err) => {
+      this.#syncing = false;
+      for (const done of waiting) done(err);
+      if (this.#syncQueue.length > 0) this.#syncNext();
+      else for (const waiter of this.#syncWaiters.splice(0)) waiter();
     });
   }
 
@@ -552,7 +565,7 @@ export class SqliteStore implements Store {
     this.#closing = true;
     await this.#checkpointer?.idle();
     if (this.#queue.length) this.#flush();
-    if (this.#pendingSyncs > 0) await new Promise<void>((done) => this.#syncWaiters.push(done));
+    if (this.#syncing) await new Promise<void>((done) => this.#syncWaiters.push(done));
     await this.#checkpointer?.close();
     this.#checkpointer = undefined;
     this.db.close();
