@@ -262,6 +262,9 @@ export class SqliteStore implements Store {
     }
     const db = this.db;
     this.#stmts = {
+      // Prepared once: db.pragma() prepares its statement on every call, twice per commit here.
+      syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
+      syncFull: db.prepare('PRAGMA synchronous = FULL'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       insertMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
       upsertMeta: db.prepare(
@@ -502,11 +505,11 @@ export class SqliteStore implements Store {
   /** Runs a write transaction without fsyncing on the event loop when the WAL is synced off it (see #flush). */
   #commitUnsynced<T>(write: () => T): T {
     if (this.#walPath === undefined) return write();
-    this.db.pragma('synchronous = NORMAL');
+    this.#stmts.syncNormal.run();
     try {
       return write();
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.#stmts.syncFull.run();
       this.#checkpointer?.committed();
     }
   }
