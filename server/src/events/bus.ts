@@ -22,6 +22,11 @@ export class EventBus {
     this.#emitter.setMaxListeners(0);
   }
 
+  /** Whether anyone listens: publishers with costly payloads may skip building them. */
+  get listened(): boolean {
+    return this.#emitter.listenerCount('event') > 0;
+  }
+
   publish(type: string, data: Record<string, unknown>, walletIds?: string[]): void {
     const event: LiveEvent = {
       type,

@@ -274,6 +274,10 @@ export class SqliteStore implements Store {
         'INSERT INTO accounts (id, book, kind, allow_negative, balance) VALUES (?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING',
       ),
       getAccount: db.prepare<[string], AccountRecord>('SELECT * FROM accounts WHERE id = ?'),
+      /** What a ledger group needs of an account, as [balance, allow_negative] (no row object). */
+      accountFigures: db
+        .prepare<[string], [number, number]>('SELECT balance, allow_negative FROM accounts WHERE id = ?')
+        .raw(true),
       addBalance: db.prepare('UPDATE accounts SET balance = balance + ? WHERE id = ?'),
       getTransfer: db.prepare<[string], TransferRecord>('SELECT * FROM transfers WHERE id = ?'),
       /** Transfers from a sequence number on: a group's are consecutive from its first one. */
@@ -381,9 +385,9 @@ export class SqliteStore implements Store {
     const account = (id: string, index: number) => {
       let a = balances.get(id);
       if (!a) {
-        const row = s.getAccount.get(id);
+        const row = s.accountFigures.get(id);
         if (!row) throw new GroupRejected('ACCOUNT_NOT_FOUND', `no account ${id}`, index);
-        a = { balance: row.balance, allowNegative: row.allow_negative === 1 };
+        a = { balance: row[0], allowNegative: row[1] === 1 };
         balances.set(id, a);
       }
       return a;

@@ -198,6 +198,7 @@ async function prepare(ctx: Ctx, transfer: OnlineTransfer, verify: VerifyFn): Pr
 }
 
 function announce(ctx: Ctx, transfer: OnlineTransfer, stored: StoredTransfer): void {
+  if (!ctx.events.listened) return;
   ctx.events.publish(
     'payment.settled',
     {
