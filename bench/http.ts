@@ -158,34 +158,17 @@ async function agentLoad(
   let failed = 0;
   const start = performance.now();
   const deadline = start + seconds * 1000;
-  const one = (body: string) =>
-    new Promise<void>((resolve) => {
-      const t0 = performance.now();
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json' },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            latencies.push(performance.now() - t0);
-            if (res.statusCode === 200) ok++;
-            else failed++;
-            resolve();
-          });
-        },
-      );
-      req.on('error', () => {
-        failed++;
-        resolve();
-      });
-      req.end(body);
-    });
+  const one = async (body: string) => {
+    const t0 = performance.now();
+    try {
+      const res = await post(agent, port, path, body);
+      latencies.push(performance.now() - t0);
+      if (res.status === 200) ok++;
+      else failed++;
+    } catch {
+      failed++;
+    }
+  };
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       for (let body = take(); body !== null && performance.now() < deadline; body = take()) await one(body);
@@ -362,12 +345,13 @@ function processCpuMs(pid: number | undefined): number | null {
   }
 }
 
-/**
- * One POST on a keep-alive agent, answered with the parsed JSON. The batch bench's client uses
- * node:http rather than fetch: on two cores shared with the server, fetch's web streams cost the
- * client about twice the CPU per call, which the server would lose.
- */
-function postJson(agent: http.Agent, port: number, path: string, body: string): Promise<unknown> {
+/** One POST of a JSON body on a keep-alive agent: the status and the whole answer. */
+function post(
+  agent: http.Agent,
+  port: number,
+  path: string,
+  body: string,
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -381,21 +365,25 @@ function postJson(agent: http.Agent, port: number, path: string, body: string): 
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          try {
-            const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-            if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}: ${JSON.stringify(json)}`));
-            else resolve(json);
-          } catch (e) {
-            reject(e);
-          }
-        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
         res.on('error', reject);
       },
     );
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * One POST answered with the parsed JSON (200 only). The batch bench's client uses node:http
+ * rather than fetch: on two cores shared with the server, fetch's web streams cost the client
+ * about twice the CPU per call, which the server would lose.
+ */
+async function postJson(agent: http.Agent, port: number, path: string, body: string): Promise<unknown> {
+  const res = await post(agent, port, path, body);
+  const json = JSON.parse(res.body.toString('utf8')) as unknown;
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(json)}`);
+  return json;
 }
 
 /** (c) POST /v1/transfers/batch with `size` transfers per call, two calls in flight. */

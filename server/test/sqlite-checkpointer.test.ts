@@ -8,6 +8,7 @@ import { Accounts } from '../src/ledger/accounts';
 import { runAudit } from '../src/ledger/audit';
 import { type SqliteOptions, SqliteStore } from '../src/store/sqlite';
 import type { LedgerTransfer } from '../src/store/store';
+import { issuerAccounts } from './support/ledger';
 
 const dirs: string[] = [];
 const stores: SqliteStore[] = [];
@@ -28,11 +29,7 @@ async function fileStore(
   const store = new SqliteStore({ path, ...options });
   stores.push(store);
   await store.ensureAccounts([
-    Accounts.issuance(),
-    Accounts.vault('op_a'),
-    Accounts.reserveSource(),
-    Accounts.reserve('op_a'),
-    Accounts.reserveBacking(),
+    ...issuerAccounts('op_a'),
     ...Array.from({ length: WALLETS }, (_, i) => Accounts.wallet(`w_${i}`)),
   ]);
   const issued = WALLETS * 1_000_000;

@@ -7,6 +7,7 @@ import { Accounts } from '../src/ledger/accounts';
 import { runAudit } from '../src/ledger/audit';
 import { SqliteStore } from '../src/store/sqlite';
 import type { ApplyOutcome, LedgerTransfer } from '../src/store/store';
+import { issuerAccounts } from './support/ledger';
 
 const stores: SqliteStore[] = [];
 afterEach(async () => {
@@ -17,11 +18,7 @@ async function freshStore(path = ':memory:'): Promise<SqliteStore> {
   const store = new SqliteStore({ path });
   stores.push(store);
   await store.ensureAccounts([
-    Accounts.issuance(),
-    Accounts.vault('op_a'),
-    Accounts.reserveSource(),
-    Accounts.reserve('op_a'),
-    Accounts.reserveBacking(),
+    ...issuerAccounts('op_a'),
     ...['a', 'b', 'c'].map((w) => Accounts.wallet(`w_${w}`)),
   ]);
   await store.applyTransfers([
