@@ -15,9 +15,9 @@
  * SQLite restarts the log from its beginning only when a writer finds it
  * fully back-filled, so under sustained writes the log would only grow. Once
  * it is past `restartFrames`, the next checkpoint is a held one: the store
- * holds its queued ledger commits until it is done (requests go on being
- * read and verified meanwhile), and the first commit after it restarts the
- * log. The store also caps the log file's size on disk after a restart
+ * holds its commits (queued ledger groups, recorded spends) until it is done
+ * (requests go on being read and verified meanwhile), and the first commit
+ * after it restarts the log. The store also caps the log file's size on disk after a restart
  * (journal_size_limit).
  */
 import { createRequire } from 'node:module';
@@ -151,8 +151,8 @@ export class WalCheckpointer {
     if (this.#closed || this.#gone) return;
     this.#dirty = true;
     if (this.#running || this.#timer) return;
-    // A held checkpoint is due: the store's next ledger commit starts it; writes that do not go
-    // through the ledger's queue get an ordinary one after the interval.
+    // A held checkpoint is due: the store's next commit starts it; writes that do not wait for
+    // holds (accounts, wallets) get an ordinary one after the interval.
     const wait = this.#holdNext
       ? Math.max(this.#intervalMs, 1)
       : this.#lastStart + this.#intervalMs - performance.now();

@@ -483,11 +483,9 @@ export class SqliteStore implements Store {
    * with FULL while the event loop keeps serving requests during the flush to disk.
    */
   #flush(): void {
-    const checkpointer = this.#checkpointer;
-    if (checkpointer && !this.#closing && (checkpointer.holding || checkpointer.wantsHold)) {
-      // The log is long: commits wait for a checkpoint with no writer, after which the log restarts.
-      if (!checkpointer.holding) checkpointer.hold();
-      void checkpointer.released().then(() => this.#flush());
+    const held = this.#heldByCheckpoint();
+    if (held) {
+      void held.then(() => this.#flush());
       return;
     }
     this.#scheduled = false;
@@ -553,9 +551,23 @@ export class SqliteStore implements Store {
   }
 
   /** A write transaction acknowledged once durable, like ledger groups (commit, then fsync off the loop). */
-  #durably<T>(write: () => T): Promise<T> {
+  async #durably<T>(write: () => T): Promise<T> {
+    const held = this.#heldByCheckpoint();
+    if (held) await held;
     const result = this.#commitUnsynced(write);
     return new Promise((resolve, reject) => this.#afterSync((err) => (err ? reject(err) : resolve(result))));
+  }
+
+  /**
+   * When the log is long, commits wait for a checkpoint with no writer, after which the first
+   * commit restarts the log (see sqlite-checkpointer.ts): the promise of its end, or null when a
+   * commit may go ahead now.
+   */
+  #heldByCheckpoint(): Promise<void> | null {
+    const checkpointer = this.#checkpointer;
+    if (!checkpointer || this.#closing || !(checkpointer.holding || checkpointer.wantsHold)) return null;
+    if (!checkpointer.holding) checkpointer.hold();
+    return checkpointer.released();
   }
 
   /** The write-ahead log's checkpoints so far (undefined for an in-memory database). */
