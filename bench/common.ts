@@ -55,3 +55,20 @@ export function printRows(rows: Row[]): void {
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const l of lines) console.log(line(l));
 }
+
+/**
+ * CPU time (user + system, ms) so far of the process or thread whose /proc `stat` file this is,
+ * and its name; null where the file cannot be read (not Linux, or it has ended).
+ */
+export function procCpu(statPath: string): { name: string; ms: number } | null {
+  try {
+    const stat = readFileSync(statPath, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return {
+      name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      ms: (Number(fields[11]) + Number(fields[12])) * 10, // utime + stime in ticks of 10 ms (USER_HZ = 100)
+    };
+  } catch {
+    return null;
+  }
+}

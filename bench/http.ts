@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeSigner } from '@ecny-sim/server';
 import { objectHash, toBase64Url } from '@ecny-sim/wallet-core';
-import { type Row, SERVER_NODE_FLAGS } from './common';
+import { procCpu, type Row, SERVER_NODE_FLAGS } from './common';
 
 const CHILD = join(import.meta.dirname, 'server-child.ts');
 const CONNECTIONS = 50;
@@ -335,14 +335,7 @@ function rawVerifyCpuMicros(count = 4_000): number {
 
 /** CPU time (user + system, all threads) of a process so far, in ms; null where /proc is not there. */
 function processCpuMs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ = 100)
-  } catch {
-    return null;
-  }
+  return pid === undefined ? null : (procCpu(`/proc/${pid}/stat`)?.ms ?? null);
 }
 
 /** One POST of a JSON body on a keep-alive agent: the status and the whole answer. */

@@ -10,7 +10,7 @@
  *                              and pre-signed transfers written to <dir>/load.json
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -19,6 +19,7 @@ import { openWallet, topUp } from '@ecny-sim/server/wallets/service';
 import { issueToOperator } from '@ecny-sim/server/world/world';
 import { encodeKey, REGISTRATION_TYPE, randomBytes, signObject, signTransfer } from '@ecny-sim/wallet-core';
 import express from 'express';
+import { procCpu } from './common';
 
 const BENCH_SECRET = new Uint8Array(32).fill(42);
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -149,19 +150,9 @@ async function ecny(dir: string, walletCount: number, singles: number, batched: 
 /** CPU time (user + system, ms) of each thread of this process, by thread id (Linux). */
 function threadTimes(): Map<string, { name: string; ms: number }> {
   const out = new Map<string, { name: string; ms: number }>();
-  const tick = 10; // USER_HZ
   for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(tid, {
-        name: tid === String(process.pid) ? 'main' : name,
-        ms: (Number(fields[11]) + Number(fields[12])) * tick,
-      });
-    } catch {
-      // the thread ended
-    }
+    const t = procCpu(`/proc/self/task/${tid}/stat`);
+    if (t) out.set(tid, { name: tid === String(process.pid) ? 'main' : t.name, ms: t.ms });
   }
   return out;
 }

@@ -264,12 +264,10 @@ export async function submitTransfer(ctx: Ctx, transfer: OnlineTransfer) {
   return { receipt, balance };
 }
 
-export type BatchResult = BatchTransferResult;
-
 /** A batch call's answer: each item's result, and the signed head of the settled ones' receipts. */
 export interface BatchAnswer {
   batch: SignedReceiptBatchHead | null;
-  results: BatchResult[];
+  results: BatchTransferResult[];
 }
 
 function failure(e: unknown): { ok: false; error: { code: string; message: string } } {
@@ -286,7 +284,7 @@ function failure(e: unknown): { ok: false; error: { code: string; message: strin
  * PROTOCOL §5.1: each receipt's path is derived by the client).
  */
 export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchAnswer> {
-  const failed: (BatchResult | undefined)[] = new Array(items.length);
+  const failed: (BatchTransferResult | undefined)[] = new Array(items.length);
   const settled: ({ transfer: OnlineTransfer; stored: StoredTransfer } | undefined)[] = new Array(
     items.length,
   );
@@ -338,7 +336,7 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchAnsw
   await Promise.all(applying);
   if (unexpected) throw unexpected.error;
   const order = settled.flatMap((s, index) => (s ? [index] : []));
-  const results = failed as BatchResult[];
+  const results = failed as BatchTransferResult[];
   if (order.length === 0) return { batch: null, results };
   const { head, bodies } = batchHeadFor(
     ctx,
@@ -359,7 +357,7 @@ function settle(
   p: { index: number; transfer: OnlineTransfer },
   outcome: ApplyOutcome,
   settled: ({ transfer: OnlineTransfer; stored: StoredTransfer } | undefined)[],
-  failed: (BatchResult | undefined)[],
+  failed: (BatchTransferResult | undefined)[],
 ): void {
   if (!outcome.ok) {
     failed[p.index] = { ok: false, error: { code: outcome.code, message: outcome.message } };

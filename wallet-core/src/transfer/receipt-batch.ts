@@ -85,6 +85,17 @@ function proofsOf(levels: Uint8Array[][], head: SignedReceiptBatchHead, hashing:
   });
 }
 
+/** The base64url root of a tree's levels. */
+function rootText(levels: Uint8Array[][], hashing: ReceiptHashing): string {
+  return (hashing.toBase64Url ?? toBase64Url)(levels.at(-1)![0]!);
+}
+
+/** The issuer's signature over the head {root, size} of a tree's levels. */
+function signedHead(levels: Uint8Array[][], issuer: Signer, hashing: ReceiptHashing): SignedReceiptBatchHead {
+  const head = { root: rootText(levels, hashing), size: levels[0]!.length };
+  return { ...head, sig: signObject(RECEIPT_BATCH_TYPE, head, issuer).sig };
+}
+
 /** The head of a batch with the issuer's signature: what a compact batch answer carries once. */
 export interface SignedReceiptBatchHead extends ReceiptBatchHead {
   sig: string;
@@ -100,10 +111,7 @@ export function signReceiptBatch(
   hashing = nobleHashing,
 ): SignedReceiptBatchHead {
   if (leaves.length === 0) throw new EcnyError('INVALID_BODY', 'a receipt batch has at least one receipt');
-  const levels = treeLevels(leaves, hashing);
-  const root = (hashing.toBase64Url ?? toBase64Url)(levels.at(-1)![0]!);
-  const head = { root, size: leaves.length };
-  return { ...head, sig: signObject(RECEIPT_BATCH_TYPE, head, issuer).sig };
+  return signedHead(treeLevels(leaves, hashing), issuer, hashing);
 }
 
 /** The inclusion proofs of every leaf, signed once (a batch's receipts, each standing on its own). */
@@ -114,9 +122,7 @@ export function proveReceiptBatch(
 ): ReceiptBatchProof[] {
   if (leaves.length === 0) return [];
   const levels = treeLevels(leaves, hashing);
-  const root = (hashing.toBase64Url ?? toBase64Url)(levels.at(-1)![0]!);
-  const head = { root, size: leaves.length };
-  return proofsOf(levels, { ...head, sig: signObject(RECEIPT_BATCH_TYPE, head, issuer).sig }, hashing);
+  return proofsOf(levels, signedHead(levels, issuer, hashing), hashing);
 }
 
 /**
@@ -134,7 +140,7 @@ export function receiptBatchProofs(
     throw new EcnyError('RECEIPT_INVALID', `the batch has ${head.size} receipts, not ${leaves.length}`);
   }
   const levels = treeLevels(leaves, hashing);
-  if ((hashing.toBase64Url ?? toBase64Url)(levels.at(-1)![0]!) !== head.root) {
+  if (rootText(levels, hashing) !== head.root) {
     throw new EcnyError('RECEIPT_INVALID', 'the receipts are not the batch whose root the issuer signed');
   }
   return proofsOf(levels, head, hashing);
