@@ -72,45 +72,67 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.use(requestLog(ctx.log, ctx.config.logLevel === 'info'));
-  app.use(
-    precomputed(
-      helmet({
-        contentSecurityPolicy: {
-          directives: {
-            defaultSrc: ["'self'"],
-            imgSrc: ["'self'", 'data:', 'blob:'],
-            mediaSrc: ["'self'", 'blob:'],
-            styleSrc: ["'self'", "'unsafe-inline'"],
-            connectSrc: ["'self'"],
-          },
+  const log = requestLog(ctx.log, ctx.config.logLevel === 'info');
+  const headers = precomputed(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          mediaSrc: ["'self'", 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          connectSrc: ["'self'"],
         },
-      }),
-    ),
+      },
+    }),
   );
-  app.use(cors(ctx.config.corsOrigins));
+  const allowOrigin = cors(ctx.config.corsOrigins);
+  // Every request: logged, the security headers, CORS. One layer, so the router matches it once.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    log(req, res, () => headers(req, res, () => allowOrigin(req, res, next)));
+  });
   const { config } = ctx;
   const deviceLimit = deviceRateLimit({
     perSec: config.rateLimitDevicePerSec,
     burst: config.rateLimitDeviceBurst,
   });
-  app.use('/v1', ipRateLimit({ perSec: config.rateLimitIpPerSec, burst: config.rateLimitIpBurst }));
+  const ipLimit = ipRateLimit({ perSec: config.rateLimitIpPerSec, burst: config.rateLimitIpBurst });
+  // The raw body is kept as read (device signatures cover its hash); decoded only when asked for.
   const keepRaw = (req: Request, _res: Response, buf: Buffer) => {
-    req.rawBody = buf.toString('utf8');
+    req.rawBytes = buf;
   };
-  // A malformed content type (e.g. "application/json;;;") is refused rather than read as JSON.
-  app.use('/v1', (req: Request, _res: Response, next: NextFunction) => {
-    const type = req.headers['content-type'];
-    if (type !== undefined && !WELL_FORMED_MEDIA_TYPE.test(type)) {
-      next(new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'the content type is malformed; send application/json'));
-      return;
-    }
-    next();
+  const json = {
+    batch: express.json({ limit: '2mb', verify: keepRaw }),
+    devices: express.json({ limit: '4mb', verify: keepRaw }),
+    other: express.json({ limit: '64kb', verify: keepRaw }),
+  };
+  // Every API call, in order: the address's rate limit, a well-formed content type (a malformed one
+  // such as "application/json;;;" is refused rather than read as JSON), the body read as JSON within
+  // the route's size limit, then the rate limit of a device named in the body.
+  app.use('/v1', (req: Request, res: Response, next: NextFunction) => {
+    ipLimit(req, res, () => {
+      const type = req.headers['content-type'];
+      if (type !== undefined && !WELL_FORMED_MEDIA_TYPE.test(type)) {
+        next(new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'the content type is malformed; send application/json'));
+        return;
+      }
+      const path = req.path.toLowerCase();
+      const parse =
+        path === '/transfers/batch' || path.startsWith('/transfers/batch/')
+          ? json.batch
+          : path === '/devices' || path.startsWith('/devices/')
+            ? json.devices
+            : json.other;
+      parse(req, res, (err?: unknown) => {
+        if (err) return next(err);
+        try {
+          deviceLimit.claimed(req, res, next);
+        } catch (e) {
+          next(e);
+        }
+      });
+    });
   });
-  app.use('/v1/transfers/batch', express.json({ limit: '2mb', verify: keepRaw }));
-  app.use('/v1/devices', express.json({ limit: '4mb', verify: keepRaw }));
-  app.use('/v1', express.json({ limit: '64kb', verify: keepRaw }));
-  app.use('/v1', deviceLimit.claimed);
 
   const device = deviceLimit.afterAuth(deviceAuth(ctx, new ReplayGuard()));
   const admin = adminAuth(ctx.adminToken);
@@ -151,8 +173,9 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
       res.json({ token: ctx.adminToken });
     });
   }
-  v1.use(walletRoutes(ctx, device));
+  // Transfers first: the busiest calls meet the fewest routes on their way.
   v1.use(transferRoutes(ctx));
+  v1.use(walletRoutes(ctx, device));
   v1.use(qrRoutes(ctx, device));
   v1.use(offlineRoutes(ctx, device));
   v1.use(adminRoutes(ctx, admin));

@@ -20,7 +20,8 @@ import type { DeviceRow } from '../store/store';
 declare global {
   namespace Express {
     interface Request {
-      rawBody?: string;
+      /** The body's bytes as received (kept by the JSON parser). */
+      rawBytes?: Buffer;
       device?: DeviceRow;
     }
   }
@@ -70,7 +71,7 @@ export function deviceAuth(ctx: Ctx, guard: ReplayGuard) {
       deviceId,
       method: req.method.toUpperCase(),
       path: req.originalUrl,
-      bodyHash: bodyHash(req.rawBody ?? ''),
+      bodyHash: bodyHash(req.rawBytes?.toString('utf8') ?? ''),
       timestamp,
       nonce,
     };
