@@ -1,7 +1,8 @@
 /**
  * The transfer service in-process: racing submissions that share a transfer
  * id but not content must never each get a receipt (the store compares only
- * the ledger fields, so the service checks the signed transfer itself).
+ * the ledger fields, so the service checks the signed transfer itself);
+ * receipts asked for in one turn share one issuer signature.
  */
 import {
   batchAnswerItems,
@@ -11,7 +12,9 @@ import {
   nobleVerifier,
   type OnlineTransfer,
   REGISTRATION_TYPE,
+  receiptBody,
   signObject,
+  signReceipt,
   signTransfer,
   verifyReceipt,
 } from '@ecny-sim/wallet-core';
@@ -19,7 +22,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createContext, defaultConfig } from '../src/bootstrap';
 import type { Ctx } from '../src/context';
 import { runAudit } from '../src/ledger/audit';
-import { submitBatch, submitTransfer } from '../src/transfers/service';
+import { submitBatch, submitTransfer, walletHistory } from '../src/transfers/service';
 import { openWallet, topUp } from '../src/wallets/service';
 
 let ctx: Ctx | undefined;
@@ -100,3 +103,78 @@ describe('transfer service races', () => {
     expect((await runAudit(c.store)).breaks).toEqual([]);
   });
 });
+
+describe('receipts asked for together share one issuer signature', () => {
+  it('a lone transfer gets the signed receipt of wallet-core; concurrent ones a batch path each', async () => {
+    ctx = await createContext(defaultConfig());
+    const c = ctx;
+    const bob = await wallet(c, 0);
+    const payers = await Promise.all(Array.from({ length: 6 }, () => wallet(c, 10_000)));
+    const pay = (w: (typeof payers)[number], transferId: string) =>
+      signTransfer(
+        {
+          transferId,
+          from: w.walletId,
+          to: bob.walletId,
+          amount: 700,
+          deviceId: w.deviceId,
+          createdAt: Date.now(),
+        },
+        w.signer,
+      );
+
+    const lone = pay(payers[0]!, 'tx_lone-receipt-01');
+    const { receipt: loneReceipt } = await submitTransfer(c, lone);
+    // Byte for byte the receipt wallet-core's signReceipt makes for the same body.
+    expect(loneReceipt).toEqual(signReceipt(receiptBody(loneReceipt), c.world.issuer));
+
+    const together = payers.map((w, i) => pay(w, `tx_together-${i}-receipt`));
+    const answers = await Promise.all(together.map((t) => submitTransfer(c, t)));
+    const batched = answers.map((a) => a.receipt).filter((r) => 'batch' in r);
+    // The six were verified in one turn and settled in one ledger commit: one tree of six receipts.
+    expect(batched).toHaveLength(6);
+    const heads = new Set(batched.map((r) => JSON.stringify([r.batch.root, r.batch.size, r.batch.sig])));
+    expect(heads.size).toBe(1);
+    expect(batched.map((r) => r.batch.index).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    answers.forEach((a, i) => {
+      verifyReceipt(a.receipt, together[i]!, c.world.issuer.publicKey, nobleVerifier);
+      // Another transfer's receipt, or a changed amount, does not pass.
+      expect(() =>
+        verifyReceipt(a.receipt, together[(i + 1) % 6]!, c.world.issuer.publicKey, nobleVerifier),
+      ).toThrow(/does not match/);
+      expect(() =>
+        verifyReceipt({ ...a.receipt, amount: 1 }, null, c.world.issuer.publicKey, nobleVerifier),
+      ).toThrow(/not in the receipt batch/);
+    });
+    expect(await c.store.getBalance(`wallet:${bob.walletId}`)).toBe(7 * 700);
+    expect((await runAudit(c.store)).breaks).toEqual([]);
+  });
+
+  it('the same settlement asked for twice in a turn is one leaf and one answer; history is one batch', async () => {
+    ctx = await createContext(defaultConfig());
+    const c = ctx;
+    const alice = await wallet(c, 10_000);
+    const bob = await wallet(c, 0);
+    const t = pay1(alice, bob.walletId, 'tx_twice-in-a-turn');
+    const [a, b] = await Promise.all([submitTransfer(c, t), submitTransfer(c, t)]);
+    expect(b.receipt).toEqual(a.receipt);
+    verifyReceipt(a.receipt, t, c.world.issuer.publicKey, nobleVerifier);
+    for (let i = 0; i < 3; i++) await submitTransfer(c, pay1(alice, bob.walletId, `tx_history-${i}-item`));
+    const entries = await walletHistory(c, bob.walletId, 10);
+    expect(entries).toHaveLength(4);
+    const receipts = entries.map((e) => e.receipt!);
+    expect(receipts.every((r) => 'batch' in r && r.batch.size === 4)).toBe(true);
+    entries.forEach((e) => {
+      verifyReceipt(e.receipt!, e.transfer, c.world.issuer.publicKey, nobleVerifier);
+    });
+    expect(await c.store.getBalance(`wallet:${alice.walletId}`)).toBe(10_000 - 4 * 500);
+    expect((await runAudit(c.store)).breaks).toEqual([]);
+  });
+});
+
+function pay1(w: Awaited<ReturnType<typeof wallet>>, to: string, transferId: string): OnlineTransfer {
+  return signTransfer(
+    { transferId, from: w.walletId, to, amount: 500, deviceId: w.deviceId, createdAt: Date.now() },
+    w.signer,
+  );
+}

@@ -19,7 +19,7 @@ import type { Ctx } from '../context';
 import { chinaDay } from '../http/clock';
 import { Accounts } from '../ledger/accounts';
 import type { CampaignRow, LedgerTransfer, StoredTransfer, WalletRow } from '../store/store';
-import { assertSameTransfer, checkSignedTransfer, ledgerId, receiptFor } from '../transfers/service';
+import { assertSameTransfer, checkSignedTransfer, ledgerId, receiptSoon } from '../transfers/service';
 import { redeem } from '../wallets/service';
 
 export interface RestrictedBalanceView extends RestrictedBalance {
@@ -221,12 +221,13 @@ export async function payWithRestricted(
   options: PayOptions = {},
 ): Promise<CampaignPayment> {
   const settled = await settleRestricted(ctx, transfer, options);
-  const [balance, restricted] = await Promise.all([
+  const [receipt, balance, restricted] = await Promise.all([
+    receiptSoon(ctx, transfer, settled.stored),
     ctx.store.getBalance(Accounts.wallet(transfer.from).id),
     restrictedBalances(ctx, transfer.from),
   ]);
   return {
-    receipt: receiptFor(ctx, transfer, settled.stored),
+    receipt,
     balance: balance ?? 0,
     fromRestricted: settled.fromRestricted,
     fromOwn: settled.fromOwn,

@@ -9,10 +9,12 @@ import {
   EcnyError,
   type OnlineTransfer,
   OnlineTransferSchema,
+  proveReceiptBatch,
   type SignedReceiptBatchHead,
-  type SignedTransferReceipt,
+  type Signer,
   signReceiptBatch,
   TIER_SPECS,
+  type TransferReceipt,
   type TransferReceiptBody,
   toBase64Url,
 } from '@ecny-sim/wallet-core';
@@ -54,14 +56,70 @@ function receiptBodyFor(transfer: OnlineTransfer, stored: StoredTransfer): Trans
   };
 }
 
-/** The issuer-signed receipt of a settled transfer (the bytes of wallet-core's signReceipt). */
-export function receiptFor(
+/**
+ * Receipts asked for in one turn of the event loop share one issuer signature: a lone receipt is
+ * signed on its own; several (the transfers one ledger commit settled, a page of history) become
+ * the leaves of a receipt batch whose root is signed once, and each gets its path (PROTOCOL §5.1).
+ * The same settlement asked for twice in a turn (concurrent retries) is one leaf, one answer.
+ */
+class ReceiptSigner {
+  #pending = new Map<string, { body: TransferReceiptBody; waiters: Waiter[] }>();
+
+  constructor(readonly issuer: Signer) {}
+
+  sign(body: TransferReceiptBody): Promise<TransferReceipt> {
+    return new Promise((done, fail) => {
+      if (this.#pending.size === 0) setImmediate(() => this.#flush());
+      const key = `${body.ledgerSeq}:${body.transferHash}`;
+      const entry = this.#pending.get(key);
+      if (entry) entry.waiters.push({ done, fail });
+      else this.#pending.set(key, { body, waiters: [{ done, fail }] });
+    });
+  }
+
+  #flush(): void {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    let receipts: TransferReceipt[];
+    try {
+      if (pending.length === 1) {
+        const { body } = pending[0]!;
+        receipts = [{ ...body, sig: toBase64Url(this.issuer.sign(fastReceiptDigest(body))) }];
+      } else {
+        const leaves = pending.map((p) => fastReceiptDigest(p.body));
+        const proofs = proveReceiptBatch(leaves, this.issuer, nodeReceiptHashing);
+        receipts = pending.map((p, i) => ({ ...p.body, batch: proofs[i]! }));
+      }
+    } catch (e) {
+      for (const p of pending) for (const w of p.waiters) w.fail(e);
+      return;
+    }
+    pending.forEach((p, i) => {
+      for (const w of p.waiters) w.done(receipts[i]!);
+    });
+  }
+}
+
+interface Waiter {
+  done: (receipt: TransferReceipt) => void;
+  fail: (e: unknown) => void;
+}
+
+const receiptSigners = new WeakMap<Signer, ReceiptSigner>();
+
+/** The receipt of a settled transfer, signed together with the others asked for in this turn. */
+export function receiptSoon(
   ctx: Ctx,
   transfer: OnlineTransfer,
   stored: StoredTransfer,
-): SignedTransferReceipt {
-  const body = receiptBodyFor(transfer, stored);
-  return { ...body, sig: toBase64Url(ctx.world.issuer.sign(fastReceiptDigest(body))) };
+): Promise<TransferReceipt> {
+  const issuer = ctx.world.issuer;
+  let signer = receiptSigners.get(issuer);
+  if (!signer) {
+    signer = new ReceiptSigner(issuer);
+    receiptSigners.set(issuer, signer);
+  }
+  return signer.sign(receiptBodyFor(transfer, stored));
 }
 
 /** The signed head of a batch of settled transfers' receipts (PROTOCOL §5.1), and their bodies in order. */
@@ -228,13 +286,13 @@ export interface SettleOptions {
 export async function settleTransfer(ctx: Ctx, transfer: OnlineTransfer, options: SettleOptions = {}) {
   // Verified on the workers: the event loop keeps serving while signatures are checked on every core.
   const prepared = await prepare(ctx, transfer, inBulk(ctx));
-  let receipt: SignedTransferReceipt;
+  let receipt: Promise<TransferReceipt>;
   let stored: StoredTransfer;
   let fresh = false;
   let balance: number | undefined;
   if ('original' in prepared) {
     stored = prepared.stored;
-    receipt = receiptFor(ctx, prepared.original, stored);
+    receipt = receiptSoon(ctx, prepared.original, stored);
   } else {
     const [first, ...rest] = prepared.group;
     const group: LedgerTransfer[] = [
@@ -250,13 +308,13 @@ export async function settleTransfer(ctx: Ctx, transfer: OnlineTransfer, options
     stored = outcome.transfers[0]!;
     balance = outcome.balances?.get(Accounts.wallet(transfer.from).id)?.balance;
     if (outcome.duplicate) assertSameTransfer(stored, transfer);
-    receipt = receiptFor(ctx, transfer, stored);
+    receipt = receiptSoon(ctx, transfer, stored);
     fresh = !outcome.duplicate;
     if (fresh) announce(ctx, transfer, stored);
   }
   // The payer's balance right after the payment; a retry reads the current one.
   balance ??= (await ctx.store.getBalance(Accounts.wallet(transfer.from).id)) ?? 0;
-  return { receipt, balance, stored, fresh };
+  return { receipt: await receipt, balance, stored, fresh };
 }
 
 export async function submitTransfer(ctx: Ctx, transfer: OnlineTransfer) {
@@ -379,21 +437,23 @@ function settle(
 export async function walletHistory(ctx: Ctx, walletId: string, limit: number) {
   const account = Accounts.wallet(walletId).id;
   const rows = await ctx.store.accountTransfers(account, limit);
-  return rows.map((row) => {
-    const transfer = (row.meta?.transfer as OnlineTransfer | undefined) ?? null;
-    const direction = row.credit === account ? ('in' as const) : ('out' as const);
-    const other = direction === 'in' ? row.debit : row.credit;
-    return {
-      ledgerSeq: row.seq,
-      transferId: transfer?.transferId ?? row.id,
-      kind: row.kind,
-      direction,
-      amount: row.amount,
-      counterparty: other.startsWith('wallet:') ? other.slice('wallet:'.length) : null,
-      memo: transfer?.memo ?? null,
-      at: row.at,
-      receipt: transfer ? receiptFor(ctx, transfer, row) : null,
-      transfer,
-    };
-  });
+  return Promise.all(
+    rows.map(async (row) => {
+      const transfer = (row.meta?.transfer as OnlineTransfer | undefined) ?? null;
+      const direction = row.credit === account ? ('in' as const) : ('out' as const);
+      const other = direction === 'in' ? row.debit : row.credit;
+      return {
+        ledgerSeq: row.seq,
+        transferId: transfer?.transferId ?? row.id,
+        kind: row.kind,
+        direction,
+        amount: row.amount,
+        counterparty: other.startsWith('wallet:') ? other.slice('wallet:'.length) : null,
+        memo: transfer?.memo ?? null,
+        at: row.at,
+        receipt: transfer ? await receiptSoon(ctx, transfer, row) : null,
+        transfer,
+      };
+    }),
+  );
 }
