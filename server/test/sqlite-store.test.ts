@@ -259,26 +259,33 @@ describe('SqliteStore', () => {
     }
   });
 
-  it('a database from before migration 11 keeps its transfers, now keyed by sequence number', async () => {
+  it('a database from before migrations 11 and 12 keeps its transfers and histories', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecny-store-'));
     try {
       const path = join(dir, 'ledger.sqlite');
       const old = await freshStore(path);
       await old.applyTransfers([fund('f1', 'w_a', 1_000)]);
       await old.applyTransfers([pay('p1', 'w_a', 'w_b', 400), pay('p2', 'w_a', 'w_c', 100)]);
-      // the table as it was before: a separate unique key on seq beside the rowid
+      await old.applyTransfers([pay('p2b', 'w_b', 'w_c', 30)]);
+      await old.applyTransfers([pay('p2c', 'w_c', 'w_a', 20), pay('p2d', 'w_b', 'w_a', 10)]);
+      const accounts = ['wallet:w_a', 'wallet:w_b', 'wallet:w_c'];
+      const history = new Map<string, unknown>();
+      for (const a of accounts) history.set(a, await old.accountTransfers(a, 10));
+      // The tables as they were before: a separate unique key on seq beside the rowid, indexes of
+      // transfers by debit and by credit account, no history chain.
       old.db.exec(`CREATE TABLE transfers_before (
           seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, group_id TEXT NOT NULL,
           debit TEXT NOT NULL REFERENCES accounts(id), credit TEXT NOT NULL REFERENCES accounts(id),
           amount BIGINT NOT NULL CHECK (amount > 0), kind TEXT NOT NULL, meta TEXT, at BIGINT NOT NULL);
-        INSERT INTO transfers_before SELECT * FROM transfers;
+        INSERT INTO transfers_before
+          SELECT seq, id, group_id, debit, credit, amount, kind, meta, at FROM transfers;
         DROP TABLE transfers;
         ALTER TABLE transfers_before RENAME TO transfers;
         CREATE INDEX transfers_by_debit ON transfers (debit, seq);
         CREATE INDEX transfers_by_credit ON transfers (credit, seq);
-        DELETE FROM schema_version WHERE version = 11;`);
+        ALTER TABLE accounts DROP COLUMN last_seq;
+        DELETE FROM schema_version WHERE version IN (11, 12);`);
       const digest = await old.ledgerDigest();
-      const history = await old.accountTransfers('wallet:w_a', 10);
       await old.close();
       const store = new SqliteStore({ path });
       stores.push(store);
@@ -286,16 +293,74 @@ describe('SqliteStore', () => {
         .prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'transfers'")
         .get();
       expect(table!.sql).toMatch(/seq INTEGER PRIMARY KEY/);
+      const indexes = store.db
+        .prepare<[], { name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transfers'",
+        )
+        .all()
+        .map((r) => r.name);
+      expect(indexes).not.toContain('transfers_by_debit');
+      expect(indexes).not.toContain('transfers_by_credit');
       expect(await store.ledgerDigest()).toBe(digest);
-      expect(await store.accountTransfers('wallet:w_a', 10)).toEqual(history);
+      // The chains rebuilt from the old rows give every account the same history, newest first.
+      for (const a of accounts) expect(await store.accountTransfers(a, 10)).toEqual(history.get(a));
+      expect((await store.accountTransfers('wallet:w_a', 2)).map((t) => t.id)).toEqual(['p2d', 'p2c']);
       const next = await store.applyTransfers([pay('p3', 'w_b', 'w_c', 50)]);
       if (!next.ok) throw new Error('expected p3 to settle');
-      expect(next.transfers[0]!.seq).toBe(history[0]!.seq + 1);
-      expect(await store.getBalance('wallet:w_c')).toBe(150);
+      const last = (history.get('wallet:w_a') as { seq: number }[])[0]!.seq;
+      expect(next.transfers[0]!.seq).toBe(last + 1);
+      expect((await store.accountTransfers('wallet:w_c', 10)).map((t) => t.id)).toEqual([
+        'p3',
+        'p2c',
+        'p2b',
+        'p2',
+      ]);
+      expect(await store.getBalance('wallet:w_c')).toBe(100 + 30 - 20 + 50);
       await expectClean(store);
       await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('an account history along its chain is every transfer that touches it, newest first', async () => {
+    const store = await freshStore();
+    const wallets = ['w_a', 'w_b', 'w_c', 'w_d', 'w_e'];
+    await store.ensureAccounts([Accounts.wallet('w_d'), Accounts.wallet('w_e')]);
+    for (const w of wallets) await store.applyTransfers([fund(`f-${w}`, w, 10_000)]);
+    // Groups of one to four payments, several touching the same account within a group.
+    for (let g = 0; g < 40; g++) {
+      const group = Array.from({ length: 1 + (g % 4) }, (_, k) => {
+        const i = (g * 7 + k * 3) % 5;
+        return pay(`g${g}-${k}`, wallets[i]!, wallets[(i + 1 + ((g + k) % 4)) % 5]!, 1 + k);
+      });
+      expect((await store.applyTransfers(group)).ok).toBe(true);
+    }
+    for (const w of wallets) {
+      const account = `wallet:${w}`;
+      const expected = store.db
+        .prepare<[string, string], { id: string }>(
+          'SELECT id FROM transfers WHERE debit = ? OR credit = ? ORDER BY seq DESC',
+        )
+        .all(account, account)
+        .map((r) => r.id);
+      const chain = (await store.accountTransfers(account, 1_000)).map((t) => t.id);
+      expect(chain).toEqual(expected);
+      expect((await store.accountTransfers(account, 5)).map((t) => t.id)).toEqual(expected.slice(0, 5));
+    }
+    expect(await store.accountTransfers('wallet:w_nobody', 10)).toEqual([]);
+    await expectClean(store);
+    // A broken link or a stale head is a break the audit names, by account.
+    const codes = async () => (await runAudit(store)).breaks.map((b) => `${b.code} ${b.account}`);
+    store.db.exec(`UPDATE transfers SET credit_prev = NULL WHERE id = 'g5-1'`);
+    const credit = store.db
+      .prepare<[], string>(`SELECT credit FROM transfers WHERE id = 'g5-1'`)
+      .pluck()
+      .get()!;
+    expect(await codes()).toEqual([`HISTORY_CHAIN_BROKEN ${credit}`]);
+    store.db.exec(`UPDATE accounts SET last_seq = last_seq - 1 WHERE id = 'wallet:w_e'`);
+    expect(await codes()).toEqual(
+      [`HISTORY_CHAIN_BROKEN ${credit}`, 'HISTORY_CHAIN_BROKEN wallet:w_e'].sort(),
+    );
   });
 });

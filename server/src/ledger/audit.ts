@@ -6,14 +6,23 @@
  * - e-CNY issued (minus the issuance balance) equals what is held:
  *   vaults + wallets + restricted + pools + offline outstanding + losses;
  * - the reserves pledged as backing equal the e-CNY issued;
- * - offline money, per operator (see `offlineBreaks`).
+ * - offline money, per operator (see `offlineBreaks`);
+ * - where the store keeps account histories as chains (SQLite), each is exactly
+ *   the transfers that touch its account.
  */
 import type { AuditReport } from '@ecny-sim/wallet-core';
 import type { Store } from '../store/store';
 
 export async function runAudit(store: Store, now = Date.now()): Promise<AuditReport> {
-  const { rows, transfers } = await store.auditRows();
+  const { rows, transfers, historyBreaks = [] } = await store.auditRows();
   const breaks: AuditReport['breaks'] = [];
+  for (const account of historyBreaks) {
+    breaks.push({
+      code: 'HISTORY_CHAIN_BROKEN',
+      account,
+      message: `the history kept for ${account} is not exactly the transfers that touch it`,
+    });
+  }
   const bookSums = new Map<string, number>();
   const byKind: Record<string, number> = {};
   for (const r of rows) {

@@ -10,7 +10,7 @@ import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AccountSpec, Book } from '../ledger/accounts';
-import { checkTransferFits, checkTransferShape, GroupRejected } from './ledger-checks';
+import { type AccountState, checkTransferFits, checkTransferShape, GroupRejected } from './ledger-checks';
 import { MIGRATIONS, migrationSql } from './migrations';
 import type {
   DepositInput,
@@ -69,6 +69,10 @@ interface TransferRecord {
   kind: string;
   meta: string | null;
   at: number;
+  /** The debit account's previous transfer (its history chain, migration 12). */
+  debit_prev: number | null;
+  /** The credit account's previous transfer. */
+  credit_prev: number | null;
 }
 
 interface AccountRecord {
@@ -274,27 +278,30 @@ export class SqliteStore implements Store {
         'INSERT INTO accounts (id, book, kind, allow_negative, balance) VALUES (?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING',
       ),
       getAccount: db.prepare<[string], AccountRecord>('SELECT * FROM accounts WHERE id = ?'),
-      /** What a ledger group needs of an account, as [balance, allow_negative] (no row object). */
+      /** What a ledger group needs of an account, as [balance, allow_negative, last_seq] (no row object). */
       accountFigures: db
-        .prepare<[string], [number, number]>('SELECT balance, allow_negative FROM accounts WHERE id = ?')
+        .prepare<[string], [number, number, number | null]>(
+          'SELECT balance, allow_negative, last_seq FROM accounts WHERE id = ?',
+        )
         .raw(true),
-      addBalance: db.prepare('UPDATE accounts SET balance = balance + ? WHERE id = ?'),
+      /** An account's balance moves and its history chain gains the transfer. */
+      addBalance: db.prepare('UPDATE accounts SET balance = balance + ?, last_seq = ? WHERE id = ?'),
+      lastSeq: db.prepare<[string], number | null>('SELECT last_seq FROM accounts WHERE id = ?').pluck(),
+      transferAt: db.prepare<[number], TransferRecord>('SELECT * FROM transfers WHERE seq = ?'),
       getTransfer: db.prepare<[string], TransferRecord>('SELECT * FROM transfers WHERE id = ?'),
       /** Transfers from a sequence number on: a group's are consecutive from its first one. */
       transfersFrom: db.prepare<[number, number], TransferRecord>(
         'SELECT * FROM transfers WHERE seq >= ? ORDER BY seq LIMIT ?',
       ),
       insertTransfer: db.prepare(
-        'INSERT INTO transfers (seq, id, group_id, debit, credit, amount, kind, meta, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO transfers (seq, id, group_id, debit, credit, amount, kind, meta, at, debit_prev, credit_prev)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       getDaily: db.prepare<[string, string], { total: number }>(
         'SELECT total FROM daily_totals WHERE key = ? AND day = ?',
       ),
       addDaily: db.prepare(
         'INSERT INTO daily_totals (key, day, total) VALUES (?, ?, ?) ON CONFLICT (key, day) DO UPDATE SET total = total + excluded.total',
-      ),
-      accountTransfers: db.prepare<[string, string, number], TransferRecord>(
-        'SELECT * FROM transfers WHERE debit = ? OR credit = ? ORDER BY seq DESC LIMIT ?',
       ),
       insertWallet: db.prepare(
         'INSERT INTO wallets (wallet_id, operator_id, display_name, tier, phone, region, resident, merchant, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -381,13 +388,13 @@ export class SqliteStore implements Store {
       }
       return { ok: true, duplicate: true, transfers: existing.map(toStored) };
     }
-    const balances = new Map<string, { balance: number; allowNegative: boolean }>();
+    const balances = new Map<string, AccountState & { lastSeq: number | null }>();
     const account = (id: string, index: number) => {
       let a = balances.get(id);
       if (!a) {
         const row = s.accountFigures.get(id);
         if (!row) throw new GroupRejected('ACCOUNT_NOT_FOUND', `no account ${id}`, index);
-        a = { balance: row[0], allowNegative: row[1] === 1 };
+        a = { balance: row[0], allowNegative: row[1] === 1, lastSeq: row[2] };
         balances.set(id, a);
       }
       return a;
@@ -420,9 +427,25 @@ export class SqliteStore implements Store {
     for (const t of group) {
       const seq = this.#nextSeq++;
       const meta = t.meta ? JSON.stringify(t.meta) : null;
-      s.addBalance.run(-t.amount, t.debit);
-      s.addBalance.run(t.amount, t.credit);
-      s.insertTransfer.run(seq, t.id, first.id, t.debit, t.credit, t.amount, t.kind, meta, at);
+      const debit = balances.get(t.debit)!;
+      const credit = balances.get(t.credit)!;
+      s.addBalance.run(-t.amount, seq, t.debit);
+      s.addBalance.run(t.amount, seq, t.credit);
+      s.insertTransfer.run(
+        seq,
+        t.id,
+        first.id,
+        t.debit,
+        t.credit,
+        t.amount,
+        t.kind,
+        meta,
+        at,
+        debit.lastSeq,
+        credit.lastSeq,
+      );
+      debit.lastSeq = seq;
+      credit.lastSeq = seq;
       if (t.limits?.dailyKey && t.limits.day) s.addDaily.run(t.limits.dailyKey, t.limits.day, t.amount);
       stored.push({
         seq,
@@ -641,7 +664,17 @@ export class SqliteStore implements Store {
   }
 
   async accountTransfers(accountId: string, limit: number): Promise<StoredTransfer[]> {
-    return this.#stmts.accountTransfers.all(accountId, accountId, limit).map(toStored);
+    // Newest first, along the account's chain of sequence numbers.
+    const s = this.#stmts;
+    const out: StoredTransfer[] = [];
+    let seq = s.lastSeq.get(accountId) ?? null;
+    while (seq !== null && out.length < limit) {
+      const row = s.transferAt.get(seq);
+      if (!row) throw new Error(`the history of ${accountId} names transfer ${seq}, which is missing`);
+      out.push(toStored(row));
+      seq = row.debit === accountId ? row.debit_prev : row.credit_prev;
+    }
+    return out;
   }
 
   async listAccounts(): Promise<AccountRow[]> {
@@ -657,7 +690,12 @@ export class SqliteStore implements Store {
       }));
   }
 
-  async auditRows(): Promise<{ rows: AuditRow[]; transfers: number; lastSeq: number }> {
+  async auditRows(): Promise<{
+    rows: AuditRow[];
+    transfers: number;
+    lastSeq: number;
+    historyBreaks: string[];
+  }> {
     return this.db.transaction(() => {
       const rows = this.db
         .prepare<[], AccountRecord & { computed: number }>(
@@ -681,7 +719,25 @@ export class SqliteStore implements Store {
           'SELECT COUNT(*) AS n, MAX(seq) AS last FROM transfers',
         )
         .get()!;
-      return { rows, transfers: stats.n, lastSeq: stats.last ?? 0 };
+      // Each transfer's link in the chain of its debit and of its credit account must be the
+      // account's previous transfer, and each account's head its latest one.
+      const historyBreaks = this.db
+        .prepare<[], string>(
+          `WITH touches AS (
+             SELECT debit AS account, seq, debit_prev AS prev FROM transfers
+             UNION ALL SELECT credit, seq, credit_prev FROM transfers),
+           links AS (
+             SELECT account, prev, LAG(seq) OVER (PARTITION BY account ORDER BY seq) AS expected FROM touches)
+           SELECT account FROM links WHERE prev IS NOT expected
+           UNION
+           SELECT a.id FROM accounts a
+             LEFT JOIN (SELECT account, MAX(seq) AS latest FROM touches GROUP BY account) t ON t.account = a.id
+             WHERE a.last_seq IS NOT t.latest
+           ORDER BY 1`,
+        )
+        .pluck()
+        .all();
+      return { rows, transfers: stats.n, lastSeq: stats.last ?? 0, historyBreaks };
     })();
   }
 

@@ -180,7 +180,12 @@ export interface Store {
   getDailyTotal(dailyKey: string, day: string): Promise<number>;
   accountTransfers(accountId: string, limit: number): Promise<StoredTransfer[]>;
   listAccounts(): Promise<AccountRow[]>;
-  auditRows(): Promise<{ rows: AuditRow[]; transfers: number; lastSeq: number }>;
+  /**
+   * Every account with its stored and computed balance, and the ledger's size. A store that keeps
+   * account histories as chains (SQLite) also names the accounts whose chain is not exactly the
+   * transfers that touch them (`historyBreaks`).
+   */
+  auditRows(): Promise<{ rows: AuditRow[]; transfers: number; lastSeq: number; historyBreaks?: string[] }>;
   /** A digest of the whole ledger (accounts and transfers), to prove that nothing changed. */
   ledgerDigest(): Promise<string>;
 
