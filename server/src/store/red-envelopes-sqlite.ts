@@ -141,7 +141,7 @@ export class RedEnvelopeSql {
          FROM campaign_winners WHERE campaign_id = ?`,
       ),
       spendStats: db.prepare<[{ c: string }], { payments: number; spent: number | null; merchants: number }>(
-        // Restricted accounts are "restricted:<wallet>:<campaign>": a range on the debit index, then the suffix.
+        // Restricted accounts are "restricted:<wallet>:<campaign>": a range on the index of restricted debits, then the suffix.
         `SELECT COUNT(DISTINCT group_id) AS payments, SUM(amount) AS spent, COUNT(DISTINCT credit) AS merchants
          FROM transfers
          WHERE debit >= 'restricted:' AND debit < 'restricted;' AND kind = 'campaign_spend'
