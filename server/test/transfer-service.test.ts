@@ -110,25 +110,12 @@ describe('receipts asked for together share one issuer signature', () => {
     const c = ctx;
     const bob = await wallet(c, 0);
     const payers = await Promise.all(Array.from({ length: 6 }, () => wallet(c, 10_000)));
-    const pay = (w: (typeof payers)[number], transferId: string) =>
-      signTransfer(
-        {
-          transferId,
-          from: w.walletId,
-          to: bob.walletId,
-          amount: 700,
-          deviceId: w.deviceId,
-          createdAt: Date.now(),
-        },
-        w.signer,
-      );
-
-    const lone = pay(payers[0]!, 'tx_lone-receipt-01');
+    const lone = payment(payers[0]!, bob.walletId, 'tx_lone-receipt-01');
     const { receipt: loneReceipt } = await submitTransfer(c, lone);
     // Byte for byte the receipt wallet-core's signReceipt makes for the same body.
     expect(loneReceipt).toEqual(signReceipt(receiptBody(loneReceipt), c.world.issuer));
 
-    const together = payers.map((w, i) => pay(w, `tx_together-${i}-receipt`));
+    const together = payers.map((w, i) => payment(w, bob.walletId, `tx_together-${i}-receipt`));
     const answers = await Promise.all(together.map((t) => submitTransfer(c, t)));
     const batched = answers.map((a) => a.receipt).filter((r) => 'batch' in r);
     // The six were verified in one turn and settled in one ledger commit: one tree of six receipts.
@@ -146,7 +133,7 @@ describe('receipts asked for together share one issuer signature', () => {
         verifyReceipt({ ...a.receipt, amount: 1 }, null, c.world.issuer.publicKey, nobleVerifier),
       ).toThrow(/not in the receipt batch/);
     });
-    expect(await c.store.getBalance(`wallet:${bob.walletId}`)).toBe(7 * 700);
+    expect(await c.store.getBalance(`wallet:${bob.walletId}`)).toBe(7 * 500);
     expect((await runAudit(c.store)).breaks).toEqual([]);
   });
 
@@ -155,11 +142,11 @@ describe('receipts asked for together share one issuer signature', () => {
     const c = ctx;
     const alice = await wallet(c, 10_000);
     const bob = await wallet(c, 0);
-    const t = pay1(alice, bob.walletId, 'tx_twice-in-a-turn');
+    const t = payment(alice, bob.walletId, 'tx_twice-in-a-turn');
     const [a, b] = await Promise.all([submitTransfer(c, t), submitTransfer(c, t)]);
     expect(b.receipt).toEqual(a.receipt);
     verifyReceipt(a.receipt, t, c.world.issuer.publicKey, nobleVerifier);
-    for (let i = 0; i < 3; i++) await submitTransfer(c, pay1(alice, bob.walletId, `tx_history-${i}-item`));
+    for (let i = 0; i < 3; i++) await submitTransfer(c, payment(alice, bob.walletId, `tx_history-${i}-item`));
     const entries = await walletHistory(c, bob.walletId, 10);
     expect(entries).toHaveLength(4);
     const receipts = entries.map((e) => e.receipt!);
@@ -172,7 +159,8 @@ describe('receipts asked for together share one issuer signature', () => {
   });
 });
 
-function pay1(w: Awaited<ReturnType<typeof wallet>>, to: string, transferId: string): OnlineTransfer {
+/** A payment of ¥5 from `w` to `to`. */
+function payment(w: Awaited<ReturnType<typeof wallet>>, to: string, transferId: string): OnlineTransfer {
   return signTransfer(
     { transferId, from: w.walletId, to, amount: 500, deviceId: w.deviceId, createdAt: Date.now() },
     w.signer,
