@@ -81,6 +81,8 @@ interface AccountRecord {
   kind: string;
   allow_negative: number;
   balance: number;
+  /** The account's latest transfer, the head of its history chain (migration 12). */
+  last_seq: number | null;
 }
 
 interface WalletRecord {
@@ -286,7 +288,6 @@ export class SqliteStore implements Store {
         .raw(true),
       /** An account's balance moves and its history chain gains the transfer. */
       addBalance: db.prepare('UPDATE accounts SET balance = balance + ?, last_seq = ? WHERE id = ?'),
-      lastSeq: db.prepare<[string], number | null>('SELECT last_seq FROM accounts WHERE id = ?').pluck(),
       transferAt: db.prepare<[number], TransferRecord>('SELECT * FROM transfers WHERE seq = ?'),
       getTransfer: db.prepare<[string], TransferRecord>('SELECT * FROM transfers WHERE id = ?'),
       /** Transfers from a sequence number on: a group's are consecutive from its first one. */
@@ -667,7 +668,7 @@ export class SqliteStore implements Store {
     // Newest first, along the account's chain of sequence numbers.
     const s = this.#stmts;
     const out: StoredTransfer[] = [];
-    let seq = s.lastSeq.get(accountId) ?? null;
+    let seq = s.getAccount.get(accountId)?.last_seq ?? null;
     while (seq !== null && out.length < limit) {
       const row = s.transferAt.get(seq);
       if (!row) throw new Error(`the history of ${accountId} names transfer ${seq}, which is missing`);
