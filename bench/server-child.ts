@@ -54,6 +54,8 @@ function baseline(withVerify: boolean): void {
     res.json({ ok: true });
   });
   listen(app);
+  // Exit on SIGTERM rather than being killed, so that --cpu-prof and the like write their output.
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 async function inChunks<T>(items: T[], size: number, f: (item: T) => Promise<unknown>): Promise<void> {
