@@ -147,26 +147,29 @@ export async function postLoad(
 }
 
 /**
- * Load on two servers in turns (A B B A, `rounds` times), `seconds` in all on each: a drift of
- * the machine's speed during the run reaches both alike, so their ratio holds still. Each server
- * takes its bodies in order across its turns; latencies are pooled over the turns.
+ * Load on several servers in turns (A B C, then C B A, `rounds` times), `seconds` in all on each:
+ * a drift of the machine's speed during the run reaches them alike, so their ratios hold still.
+ * Each server takes its bodies in order across its turns; latencies are pooled over the turns.
  */
 async function alternating(
-  targets: [
-    { child: Child; path: string; bodies: string[] },
-    { child: Child; path: string; bodies: string[] },
-  ],
+  targets: { child: Child; path: string; bodies: string[] }[],
   rounds: number,
   seconds: number,
-): Promise<[LoadResult, LoadResult]> {
-  const turns: LoadResult[][] = [[], []];
-  const used = [0, 0];
+): Promise<LoadResult[]> {
+  const turns: LoadResult[][] = targets.map(() => []);
+  const used = targets.map(() => 0);
+  const order = targets.map((_, k) => k);
   for (let r = 0; r < rounds; r++) {
-    for (const k of r % 2 ? [1, 0] : [0, 1]) {
+    for (const k of r % 2 ? [...order].reverse() : order) {
       const { child, path, bodies } = targets[k]!;
       const result = await measuredLoad(child, path, bodies.slice(used[k]), seconds / rounds);
       used[k]! += result.sent;
       turns[k]!.push(result);
+      // ECNY_BENCH_TURNS=1: each turn's figures on stderr.
+      if (process.env.ECNY_BENCH_TURNS)
+        process.stderr.write(
+          `turn ${k} ${path}: ${result.reqPerSec.toFixed(0)} req/s, p99 ${result.p99} ms\n`,
+        );
     }
   }
   const pooled = (results: LoadResult[]): LoadResult => {
@@ -190,7 +193,7 @@ async function alternating(
       latencies,
     };
   };
-  return [pooled(turns[0]!), pooled(turns[1]!)];
+  return turns.map(pooled);
 }
 
 /** postLoad with the server's CPU time per answered request (all its threads; Linux). */
@@ -318,33 +321,43 @@ export async function benchHttp(options: HttpBenchOptions = {}, only?: 'http' | 
     const load = JSON.parse(readFileSync(child.file!, 'utf8')) as { singles: string[]; batched: string[] };
     if (only !== 'batch') {
       const verifyChild = await startChild(['express-verify']);
+      const fastChild = await startChild(['express-verify-node-prototypes']);
       try {
         await warm(verifyChild);
+        await warm(fastChild);
         await postLoad(child.port, '/v1/transfers', load.singles.slice(0, 1_000), 2);
-        // The baseline and the transfers in turns, so that both meet the same machine.
-        const [baseline, transfers] = await alternating(
+        // The baselines and the transfers in turns, so that all meet the same machine.
+        const [baseline, fast, transfers] = await alternating(
           [
             { child: verifyChild, path: '/echo', bodies: bodies.slice(12_000) },
+            { child: fastChild, path: '/echo', bodies: bodies.slice(12_000) },
             { child, path: '/v1/transfers', bodies: load.singles.slice(1_000) },
           ],
           ROUNDS,
           seconds,
         );
         const ratio = transfers.reqPerSec / baseline.reqPerSec;
+        const cpuRatio = (base: LoadResult) =>
+          transfers.cpuMicros !== undefined && base.cpuMicros !== undefined
+            ? transfers.cpuMicros / base.cpuMicros
+            : Number.NaN;
         rows.push(
           row('Express 5 + one Ed25519 verify (cached KeyObject)', baseline, { tool: baseline.tool }),
+          row('  the same, Express on Node prototypes (as the server)', fast, {
+            'x verify-baseline': fast.reqPerSec / baseline.reqPerSec,
+          }),
           row('POST /v1/transfers (file db, synchronous=FULL)', transfers, {
             'x verify-baseline': ratio,
-            ...(transfers.cpuMicros !== undefined && baseline.cpuMicros !== undefined
-              ? { 'CPU x verify-baseline': transfers.cpuMicros / baseline.cpuMicros }
-              : {}),
-            turns: `${ROUNDS * 2} of ${fmt(seconds / ROUNDS, 1)} s, ABBA`,
+            'CPU x verify-baseline': cpuRatio(baseline),
+            'x node-prototypes baseline': transfers.reqPerSec / fast.reqPerSec,
+            'CPU x node-prototypes baseline': cpuRatio(fast),
+            turns: `${ROUNDS} rounds of ${fmt(seconds / ROUNDS, 1)} s each, ABC CBA`,
             target: '>=0.7x the verify baseline, p99<50ms',
             met: ratio >= 0.7 && transfers.p99 < 50,
           }),
         );
       } finally {
-        await verifyChild.stop();
+        await Promise.all([verifyChild.stop(), fastChild.stop()]);
       }
     }
     if (only !== 'http') {

@@ -4,6 +4,9 @@
  * {port, file?}. Modes:
  *   express-trivial            Express 5, JSON POST answered with {ok:true}
  *   express-verify             the same plus one Ed25519 verify (cached KeyObject)
+ *   express-verify-node-prototypes
+ *                              the same with Express's methods on Node's prototypes,
+ *                              as the server runs it (server/src/http/node-prototypes.ts)
  *   ecny <dir> <wallets> <singles> <batched>
  *                              the real server on a file database (WAL,
  *                              synchronous=FULL) with tier-1 wallets topped up,
@@ -15,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createApp, createContext, defaultConfig, NodeSigner } from '@ecny-sim/server';
+import { useNodePrototypes } from '@ecny-sim/server/http/node-prototypes';
 import { openWallet, topUp } from '@ecny-sim/server/wallets/service';
 import { issueToOperator } from '@ecny-sim/server/world/world';
 import { encodeKey, REGISTRATION_TYPE, randomBytes, signObject, signTransfer } from '@ecny-sim/wallet-core';
@@ -32,10 +36,19 @@ function listen(app: express.Express, extra: Record<string, unknown> = {}): void
   server.keepAliveTimeout = 60_000;
 }
 
-function baseline(withVerify: boolean): void {
+function baseline(withVerify: boolean, nodePrototypes = false): void {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (nodePrototypes) {
+    // The server's way of giving requests Express's methods (http/node-prototypes.ts).
+    useNodePrototypes(app);
+    app.use((req, res, next) => {
+      req.app = app;
+      res.app = app;
+      next();
+    });
+  }
   app.use(express.json({ limit: '64kb' }));
   const key = createPublicKey({
     key: Buffer.concat([SPKI_PREFIX, new NodeSigner(BENCH_SECRET).publicKey]),
@@ -202,5 +215,6 @@ function pauses(): () => void {
 const [mode, ...args] = process.argv.slice(2);
 if (mode === 'express-trivial') baseline(false);
 else if (mode === 'express-verify') baseline(true);
+else if (mode === 'express-verify-node-prototypes') baseline(true, true);
 else if (mode === 'ecny') await ecny(args[0]!, Number(args[1]), Number(args[2]), Number(args[3]));
 else throw new Error(`unknown mode ${mode}`);

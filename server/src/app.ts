@@ -13,6 +13,7 @@ import type { Ctx } from './context';
 import { eventRoutes } from './events/routes';
 import { adminAuth, deviceAuth, ReplayGuard } from './http/device-auth';
 import { errorBody, errorHandler } from './http/errors';
+import { useNodePrototypes } from './http/node-prototypes';
 import { openApiDocument } from './http/openapi';
 import { deviceRateLimit, ipRateLimit } from './http/rate-limit';
 import { requestLog } from './http/request-log';
@@ -69,6 +70,7 @@ function precomputed(middleware: (req: Request, res: Response, next: NextFunctio
 
 export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   const app = express();
+  useNodePrototypes(app);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
@@ -89,6 +91,9 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   const allowOrigin = cors(ctx.config.corsOrigins);
   // Every request: logged, the security headers, CORS. One layer, so the router matches it once.
   app.use((req: Request, res: Response, next: NextFunction) => {
+    // Express's methods are on Node's prototypes (see useNodePrototypes); the app is set here.
+    req.app = app;
+    res.app = app;
     log(req, res, () => headers(req, res, () => allowOrigin(req, res, next)));
   });
   const { config } = ctx;
