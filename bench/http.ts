@@ -290,7 +290,7 @@ const row = (name: string, r: LoadResult, extra: Row['extra'] = {}): Row => ({
 /** Entries (b) and (c). `only` picks 'http' (b) or 'batch' (c); both by default. */
 export async function benchHttp(options: HttpBenchOptions = {}, only?: 'http' | 'batch'): Promise<Row[]> {
   const seconds = options.seconds ?? 4;
-  const singles = options.singles ?? 20_000;
+  const singles = options.singles ?? 32_000;
   const batched = options.batched ?? 40_000;
   const batchSize = options.batchSize ?? 1_000;
   const rows: Row[] = [];
@@ -325,13 +325,14 @@ export async function benchHttp(options: HttpBenchOptions = {}, only?: 'http' | 
       try {
         await warm(verifyChild);
         await warm(fastChild);
-        await postLoad(child.port, '/v1/transfers', load.singles.slice(0, 1_000), 2);
+        // As many transfers as a second can take (a server that ran out would warm up on refusals).
+        await postLoad(child.port, '/v1/transfers', load.singles.slice(0, 8_000), 1);
         // The baselines and the transfers in turns, so that all meet the same machine.
         const [baseline, fast, transfers] = await alternating(
           [
             { child: verifyChild, path: '/echo', bodies: bodies.slice(12_000) },
             { child: fastChild, path: '/echo', bodies: bodies.slice(12_000) },
-            { child, path: '/v1/transfers', bodies: load.singles.slice(1_000) },
+            { child, path: '/v1/transfers', bodies: load.singles.slice(8_000) },
           ],
           ROUNDS,
           seconds,
