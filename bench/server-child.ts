@@ -140,7 +140,7 @@ async function ecny(dir: string, walletCount: number, singles: number, batched: 
   const threadsAtStart = diagnose ? threadTimes() : null;
   process.on('SIGTERM', () => {
     diagnose?.();
-    const store = ctx.store as { checkpoints?: unknown };
+    const store = ctx.store as { checkpoints?: unknown; commits?: unknown };
     if (diagnose) {
       const cpu = process.cpuUsage(cpuAtStart);
       process.stderr.write(
@@ -158,6 +158,7 @@ async function ecny(dir: string, walletCount: number, singles: number, batched: 
     }
     if (diagnose && store.checkpoints)
       process.stderr.write(`checkpoints: ${JSON.stringify(store.checkpoints)}\n`);
+    if (diagnose && store.commits) process.stderr.write(`commits: ${JSON.stringify(store.commits)}\n`);
     void ctx.store.close().finally(() => process.exit(0));
   });
 }

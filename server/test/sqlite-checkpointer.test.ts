@@ -1,5 +1,8 @@
-/** Checkpoints of a file database's write-ahead log, run by a worker instead of inside commits. */
-import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+/**
+ * Checkpoints of a file database's write-ahead log, run by a worker instead of inside commits;
+ * group commits around the log's sync.
+ */
+import { copyFileSync, fsync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -153,5 +156,65 @@ describe('WAL checkpoints off the event loop', () => {
     } finally {
       process.off('warning', onWarning);
     }
+  });
+});
+
+describe('group commits and the log sync', () => {
+  it('groups that arrive while the log syncs wait for it and commit together; each is answered after a sync that covers it', async () => {
+    let hold = false;
+    const held: (() => void)[] = [];
+    const syncLog = (fd: number, done: (err: Error | null) => void) => {
+      if (hold) held.push(() => fsync(fd, done));
+      else fsync(fd, done);
+    };
+    const { store } = await fileStore({ syncLog });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const answered = new Set<string>();
+    const apply = (n: number) =>
+      store.applyTransfers(payment(n)).then((outcome) => {
+        answered.add(`p-${n}`);
+        return outcome;
+      });
+    hold = true;
+    const start = store.commits;
+
+    const a = apply(1);
+    await turn();
+    // Committed at once (no sync was running), then its sync started and is held.
+    expect(store.commits).toEqual({
+      ...start,
+      groups: start.groups + 1,
+      commits: start.commits + 1,
+      syncs: start.syncs + 1,
+    });
+    expect(held).toHaveLength(1);
+
+    const b = apply(2);
+    await turn();
+    const c = apply(3);
+    await turn();
+    await turn();
+    // Both wait for the running sync: nothing more committed, nothing answered.
+    expect(store.commits.commits).toBe(start.commits + 1);
+    expect(answered.size).toBe(0);
+
+    held.shift()!();
+    expect((await a).ok).toBe(true);
+    for (let i = 0; i < 50 && held.length === 0; i++) await turn();
+    // The sync's end let b and c commit, in one transaction, and started the sync that covers them.
+    expect(store.commits).toEqual({
+      groups: start.groups + 3,
+      commits: start.commits + 2,
+      syncs: start.syncs + 2,
+    });
+    expect([...answered]).toEqual(['p-1']);
+
+    hold = false;
+    held.shift()!();
+    const [ob, oc] = await Promise.all([b, c]);
+    expect(ob.ok && oc.ok).toBe(true);
+    expect([...answered].sort()).toEqual(['p-1', 'p-2', 'p-3']);
+    for (const n of [1, 2, 3]) expect(await store.getTransfer(`p-${n}`)).not.toBeNull();
+    expect((await runAudit(store)).ok).toBe(true);
   });
 });
