@@ -217,4 +217,30 @@ describe('group commits and the log sync', () => {
     for (const n of [1, 2, 3]) expect(await store.getTransfer(`p-${n}`)).not.toBeNull();
     expect((await runAudit(store)).ok).toBe(true);
   });
+  it('closing while a group waits for the log sync commits it before the store closes: both durable', async () => {
+    let hold = false;
+    const held: (() => void)[] = [];
+    const syncLog = (fd: number, done: (err: Error | null) => void) => {
+      if (hold) held.push(() => fsync(fd, done));
+      else fsync(fd, done);
+    };
+    const { store, path } = await fileStore({ syncLog });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    hold = true;
+    const a = store.applyTransfers(payment(1));
+    await turn();
+    const b = store.applyTransfers(payment(2));
+    await turn();
+    expect(held).toHaveLength(1); // a's sync; b waits for it
+    const closed = store.close();
+    hold = false;
+    held.shift()!();
+    await closed;
+    expect((await a).ok && (await b).ok).toBe(true);
+    const reopened = new SqliteStore({ path });
+    stores.push(reopened);
+    expect(await reopened.getTransfer('p-1')).not.toBeNull();
+    expect(await reopened.getTransfer('p-2')).not.toBeNull();
+    expect((await runAudit(reopened)).ok).toBe(true);
+  });
 });

@@ -241,9 +241,9 @@ export class SqliteStore implements Store {
   /** Checkpoints the write-ahead log of a file database off the event loop (see sqlite-checkpointer.ts). */
   #checkpointer: WalCheckpointer | undefined;
   #closing = false;
-  /** An fsync of the log is running; `#syncQueue` waits for the next one. */
   readonly #syncLog: (fd: number, done: (err: Error | null) => void) => void;
   readonly #commitStats: CommitStats = { groups: 0, commits: 0, syncs: 0 };
+  /** An fsync of the log is running; `#syncQueue` waits for the next one. */
   #syncing = false;
   /** Queued groups wait for the running fsync to end (see #flush). */
   #flushAfterSync = false;
@@ -536,6 +536,7 @@ export class SqliteStore implements Store {
       this.#flushAfterSync = true;
       return;
     }
+    this.#flushAfterSync = false;
     this.#scheduled = false;
     const batch = this.#queue;
     this.#queue = [];
