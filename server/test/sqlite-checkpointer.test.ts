@@ -159,15 +159,23 @@ describe('WAL checkpoints off the event loop', () => {
   });
 });
 
+/** A log sync that runs at once, or is held (in `held`) while `hold` is set. */
+function heldLogSync() {
+  const log = {
+    hold: false,
+    held: [] as (() => void)[],
+    syncLog: (fd: number, done: (err: Error | null) => void) => {
+      if (log.hold) log.held.push(() => fsync(fd, done));
+      else fsync(fd, done);
+    },
+  };
+  return log;
+}
+
 describe('group commits and the log sync', () => {
   it('groups that arrive while the log syncs wait for it and commit together; each is answered after a sync that covers it', async () => {
-    let hold = false;
-    const held: (() => void)[] = [];
-    const syncLog = (fd: number, done: (err: Error | null) => void) => {
-      if (hold) held.push(() => fsync(fd, done));
-      else fsync(fd, done);
-    };
-    const { store } = await fileStore({ syncLog });
+    const log = heldLogSync();
+    const { store } = await fileStore({ syncLog: log.syncLog });
     const turn = () => new Promise((resolve) => setImmediate(resolve));
     const answered = new Set<string>();
     const apply = (n: number) =>
@@ -175,7 +183,7 @@ describe('group commits and the log sync', () => {
         answered.add(`p-${n}`);
         return outcome;
       });
-    hold = true;
+    log.hold = true;
     const start = store.commits;
 
     const a = apply(1);
@@ -187,7 +195,7 @@ describe('group commits and the log sync', () => {
       commits: start.commits + 1,
       syncs: start.syncs + 1,
     });
-    expect(held).toHaveLength(1);
+    expect(log.held).toHaveLength(1);
 
     const b = apply(2);
     await turn();
@@ -198,9 +206,9 @@ describe('group commits and the log sync', () => {
     expect(store.commits.commits).toBe(start.commits + 1);
     expect(answered.size).toBe(0);
 
-    held.shift()!();
+    log.held.shift()!();
     expect((await a).ok).toBe(true);
-    for (let i = 0; i < 50 && held.length === 0; i++) await turn();
+    for (let i = 0; i < 50 && log.held.length === 0; i++) await turn();
     // The sync's end let b and c commit, in one transaction, and started the sync that covers them.
     expect(store.commits).toEqual({
       groups: start.groups + 3,
@@ -209,8 +217,8 @@ describe('group commits and the log sync', () => {
     });
     expect([...answered]).toEqual(['p-1']);
 
-    hold = false;
-    held.shift()!();
+    log.hold = false;
+    log.held.shift()!();
     const [ob, oc] = await Promise.all([b, c]);
     expect(ob.ok && oc.ok).toBe(true);
     expect([...answered].sort()).toEqual(['p-1', 'p-2', 'p-3']);
@@ -218,23 +226,18 @@ describe('group commits and the log sync', () => {
     expect((await runAudit(store)).ok).toBe(true);
   });
   it('closing while a group waits for the log sync commits it before the store closes: both durable', async () => {
-    let hold = false;
-    const held: (() => void)[] = [];
-    const syncLog = (fd: number, done: (err: Error | null) => void) => {
-      if (hold) held.push(() => fsync(fd, done));
-      else fsync(fd, done);
-    };
-    const { store, path } = await fileStore({ syncLog });
+    const log = heldLogSync();
+    const { store, path } = await fileStore({ syncLog: log.syncLog });
     const turn = () => new Promise((resolve) => setImmediate(resolve));
-    hold = true;
+    log.hold = true;
     const a = store.applyTransfers(payment(1));
     await turn();
     const b = store.applyTransfers(payment(2));
     await turn();
-    expect(held).toHaveLength(1); // a's sync; b waits for it
+    expect(log.held).toHaveLength(1); // a's sync; b waits for it
     const closed = store.close();
-    hold = false;
-    held.shift()!();
+    log.hold = false;
+    log.held.shift()!();
     await closed;
     expect((await a).ok && (await b).ok).toBe(true);
     const reopened = new SqliteStore({ path });
