@@ -17,7 +17,7 @@ import { fmt, procCpu, type Row, SERVER_NODE_FLAGS } from './common';
 
 const CHILD = join(import.meta.dirname, 'server-child.ts');
 const CONNECTIONS = 50;
-/** Rounds of turns (A B, then B A) in which the verify baseline and the transfers share the run. */
+/** Rounds of turns (A B C, then C B A) in which the two verify baselines and the transfers share the run. */
 const ROUNDS = 4;
 
 export interface HttpBenchOptions {

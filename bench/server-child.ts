@@ -42,10 +42,9 @@ function baseline(withVerify: boolean, nodePrototypes = false): void {
   app.set('etag', false);
   if (nodePrototypes) {
     // The server's way of giving requests Express's methods (http/node-prototypes.ts).
-    useNodePrototypes(app);
+    const adopt = useNodePrototypes(app);
     app.use((req, res, next) => {
-      req.app = app;
-      res.app = app;
+      adopt(req, res);
       next();
     });
   }

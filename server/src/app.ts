@@ -70,7 +70,7 @@ function precomputed(middleware: (req: Request, res: Response, next: NextFunctio
 
 export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   const app = express();
-  useNodePrototypes(app);
+  const adopt = useNodePrototypes(app);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
@@ -91,9 +91,7 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   const allowOrigin = cors(ctx.config.corsOrigins);
   // Every request: logged, the security headers, CORS. One layer, so the router matches it once.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    // Express's methods are on Node's prototypes (see useNodePrototypes); the app is set here.
-    req.app = app;
-    res.app = app;
+    adopt(req, res); // Express's methods are on Node's prototypes; the app is set here
     log(req, res, () => headers(req, res, () => allowOrigin(req, res, next)));
   });
   const { config } = ctx;

@@ -24,12 +24,11 @@ async function serve(app: Express): Promise<string> {
 /** An app on Node's prototypes whose route reports what the request looked like. */
 function probeApp(spaces: number): Express {
   const app = express();
-  useNodePrototypes(app);
+  const adopt = useNodePrototypes(app);
   app.set('json spaces', spaces);
   app.set('query parser', 'simple');
   app.use((req, res, next) => {
-    req.app = app;
-    res.app = app;
+    adopt(req, res);
     next();
   });
   app.use(express.json());

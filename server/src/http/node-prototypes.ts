@@ -37,13 +37,17 @@ function install(from: object, to: object): void {
 }
 
 /**
- * Points `app` at Node's prototypes, with Express's methods installed there. The app's
- * first middleware must then set `req.app` and `res.app` (see createApp).
+ * Points `app` at Node's prototypes, with Express's methods installed there, and returns what the
+ * app's first middleware must call on every request: it gives the request and response their app.
  */
-export function useNodePrototypes(app: Express): void {
+export function useNodePrototypes(app: Express): (req: Request, res: Response) => void {
   // app.request = Object.create(express's request, { app }): the methods are on its prototype.
   install(Object.getPrototypeOf(app.request), http.IncomingMessage.prototype);
   install(Object.getPrototypeOf(app.response), http.ServerResponse.prototype);
   app.request = http.IncomingMessage.prototype as unknown as Request;
   app.response = http.ServerResponse.prototype as unknown as Response;
+  return (req, res) => {
+    req.app = app;
+    res.app = app;
+  };
 }
