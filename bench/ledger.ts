@@ -2,12 +2,15 @@
  * (d) Ledger throughput straight through the store, on a file database with
  * WAL and synchronous=FULL: many concurrent applyTransfers calls (group
  * commit: one transaction and one fsync per tick) and applyMany (one
- * transaction per call).
+ * transaction per call). Then (d2) payments written as the server writes
+ * them, with wallet-core's time-ordered transfer ids against random ones.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Accounts, type LedgerTransfer, SqliteStore } from '@ecny-sim/server';
+import { sortableId } from '@ecny-sim/wallet-core';
 import type { Row } from './common';
 
 export interface LedgerBenchOptions {
@@ -94,6 +97,130 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Row
     ];
   } finally {
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A store on a fresh file database with `wallets` funded wallet accounts. */
+async function fundedStore(
+  dir: string,
+  name: string,
+  wallets: ReturnType<typeof Accounts.wallet>[],
+): Promise<SqliteStore> {
+  const store = new SqliteStore({ path: join(dir, `${name}.sqlite`), synchronous: 'FULL' });
+  await store.ensureAccounts([Accounts.issuance(), Accounts.vault('op_bench'), ...wallets]);
+  await store.applyMany([
+    [
+      {
+        id: 'issue',
+        debit: 'issuance',
+        credit: 'vault:op_bench',
+        amount: wallets.length * 1e9,
+        kind: 'issue',
+      },
+    ],
+    ...wallets.map((w, i): LedgerTransfer[] => [
+      { id: `fund-${i}`, debit: 'vault:op_bench', credit: w.id, amount: 1e9, kind: 'topup' },
+    ]),
+  ]);
+  return store;
+}
+
+/**
+ * (d2) Payments as `POST /v1/transfers/batch` hands them to the ledger (the
+ * signed transfer kept with the row, the payer's daily total, slices of 128
+ * groups with several in flight), into two databases side by side: one gets
+ * transfer ids made by wallet-core's sortableId, the other random ids of the
+ * same length. They take turns, a chunk at a time, so both see the same
+ * machine; the ratio is what random ids cost the ledger's index of ids.
+ */
+export async function benchIdOrder(options: { transfers?: number; wallets?: number } = {}): Promise<Row[]> {
+  const total = options.transfers ?? 120_000;
+  const walletCount = options.wallets ?? 1_000;
+  const slice = 128;
+  const inFlight = 8;
+  const chunk = slice * inFlight * 10;
+  const dir = mkdtempSync(join(tmpdir(), 'ecny-ids-'));
+  const walletIds = Array.from({ length: walletCount }, (_, i) => `w_bench${String(i).padStart(22, '0')}`);
+  const wallets = walletIds.map((w) => Accounts.wallet(w));
+  const kinds = {
+    sortable: () => sortableId('tx'),
+    random: () => `tx_${randomBytes(19).toString('base64url').slice(0, 25)}`,
+  };
+  const runs = Object.entries(kinds).map(([name, id]) => ({
+    name,
+    id,
+    store: undefined as SqliteStore | undefined,
+    ms: 0,
+    ok: 0,
+    n: 0,
+  }));
+  try {
+    for (const run of runs) run.store = await fundedStore(dir, run.name, wallets);
+    const payment = (run: (typeof runs)[number]): LedgerTransfer[] => {
+      const i = run.n++;
+      const from = walletIds[i % walletCount]!;
+      const to = walletIds[(i * 7919 + 1) % walletCount]!;
+      const transfer = {
+        transferId: run.id(),
+        from,
+        to,
+        amount: 1 + (i % 100),
+        deviceId: `d_${from.slice(2)}`,
+        createdAt: Date.now(),
+        sig: randomBytes(64).toString('base64url'),
+      };
+      return [
+        {
+          id: `pay:${transfer.transferId}`,
+          debit: Accounts.wallet(from).id,
+          credit: Accounts.wallet(to).id,
+          amount: transfer.amount,
+          kind: 'payment',
+          meta: { transfer },
+          limits: { creditBalanceMax: 1e12, dailyMax: 1e12, dailyKey: `pay:${from}`, day: '2026-11-28' },
+        },
+      ];
+    };
+    for (let done = 0; done < total; done += chunk) {
+      for (const run of runs) {
+        // Made before the clock starts: only the ledger's work is timed.
+        const calls = Array.from({ length: chunk / slice }, () =>
+          Array.from({ length: slice }, () => payment(run)),
+        );
+        const t0 = performance.now();
+        for (let k = 0; k < calls.length; k += inFlight) {
+          const outcomes = await Promise.all(
+            calls.slice(k, k + inFlight).map((c) => run.store!.applyMany(c)),
+          );
+          for (const o of outcomes.flat()) if (o.ok) run.ok++;
+        }
+        run.ms += performance.now() - t0;
+      }
+    }
+    const rate = (run: (typeof runs)[number]) => (run.ok * 1000) / run.ms;
+    const [sortable, random] = runs as [(typeof runs)[number], (typeof runs)[number]];
+    return [
+      {
+        bench: 'ledger',
+        name: 'payments as the batch writes them, time-ordered ids (sortableId)',
+        value: rate(sortable),
+        unit: 'transfers/s',
+        extra: { settled: sortable.ok },
+      },
+      {
+        bench: 'ledger',
+        name: '  the same, random transfer ids',
+        value: rate(random),
+        unit: 'transfers/s',
+        extra: {
+          settled: random.ok,
+          'x time-ordered ids': Number((rate(random) / rate(sortable)).toFixed(2)),
+        },
+      },
+    ];
+  } finally {
+    for (const run of runs) await run.store?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

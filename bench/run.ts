@@ -14,7 +14,7 @@ import { benchCampaign } from './campaign';
 import { printRows, type Row, SERVER_NODE_FLAGS } from './common';
 import { benchCrypto } from './crypto';
 import { benchHttp } from './http';
-import { benchLedger } from './ledger';
+import { benchIdOrder, benchLedger } from './ledger';
 import { benchOffline } from './offline';
 import { benchSim } from './sim';
 import { benchStores } from './stores';
@@ -79,6 +79,7 @@ if (wants('http') || wants('batch')) {
 if (wants('ledger')) {
   log('ledger: store throughput on a file database ...');
   rows.push(...(await benchLedger()));
+  rows.push(...(await benchIdOrder()));
 }
 if (wants('offline')) {
   log('offline: path verification, reconciliation of 100,000 spends, bundle sizes ...');

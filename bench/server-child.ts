@@ -21,7 +21,14 @@ import { createApp, createContext, defaultConfig, NodeSigner } from '@ecny-sim/s
 import { useNodePrototypes } from '@ecny-sim/server/http/node-prototypes';
 import { openWallet, topUp } from '@ecny-sim/server/wallets/service';
 import { issueToOperator } from '@ecny-sim/server/world/world';
-import { encodeKey, REGISTRATION_TYPE, randomBytes, signObject, signTransfer } from '@ecny-sim/wallet-core';
+import {
+  encodeKey,
+  REGISTRATION_TYPE,
+  randomBytes,
+  signObject,
+  signTransfer,
+  sortableId,
+} from '@ecny-sim/wallet-core';
 import express from 'express';
 import { procCpu } from './common';
 
@@ -115,7 +122,8 @@ async function ecny(dir: string, walletCount: number, singles: number, batched: 
     return JSON.stringify(
       signTransfer(
         {
-          transferId: `bench-${i}-${Date.now().toString(36)}`,
+          // Ids as wallet-core's client makes them.
+          transferId: sortableId('tx'),
           from: from.walletId,
           to: target.walletId,
           amount: 1 + (i % 100),

@@ -42,6 +42,7 @@ export {
   hexToBytes,
   randomBytes,
   randomId,
+  sortableId,
   toBase64Url,
   utf8ToBytes,
 } from './crypto/bytes';

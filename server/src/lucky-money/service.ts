@@ -13,8 +13,8 @@ import {
   EcnyError,
   nextGrab,
   type RandomInt,
-  randomId,
   sha256,
+  sortableId,
   TIER_SPECS,
   toBase64Url,
   utf8ToBytes,
@@ -82,7 +82,7 @@ export async function createEnvelope(ctx: Ctx, wallet: WalletRow, body: CreateLu
   if (limit) throw new EcnyError(limit.code, limit.message);
   const envelopeId = body.requestId
     ? `lk_${toBase64Url(sha256(utf8ToBytes(`lucky:${wallet.walletId}:${body.requestId}`))).slice(0, 22)}`
-    : randomId('lk');
+    : sortableId('lk');
   const now = ctx.now();
   const pool = luckyPool(envelopeId);
   await ctx.store.ensureAccounts([pool]);

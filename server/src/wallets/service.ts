@@ -12,6 +12,7 @@ import {
   type MerchantProfile,
   REGISTRATION_TYPE,
   randomId,
+  sortableId,
   TIER_SPECS,
   type Tier,
   verifyObject,
@@ -168,7 +169,9 @@ async function refillVault(ctx: Ctx, operatorId: string, atLeast: number): Promi
   if (pending) return pending;
   const refill = (async () => {
     const amount = Math.max(atLeast, REFILL_FEN);
-    throwIfRejected(await ctx.store.applyTransfers(issueToOperator(operatorId, amount, randomId('refill'))));
+    throwIfRejected(
+      await ctx.store.applyTransfers(issueToOperator(operatorId, amount, sortableId('refill'))),
+    );
   })().finally(() => byOperator.delete(operatorId));
   byOperator.set(operatorId, refill);
   return refill;

@@ -11,7 +11,7 @@ import type { DoubleSpendProof } from '../coins/double-spend';
 import type { Issue } from '../coins/issue';
 import type { OutboxItem } from '../coins/outbox';
 import { type Spend, spendHash } from '../coins/spend';
-import { randomId } from '../crypto/bytes';
+import { sortableId } from '../crypto/bytes';
 import type { Signer } from '../crypto/keys';
 import { encodeKey } from '../crypto/keys';
 import { signObject } from '../crypto/signed';
@@ -146,14 +146,14 @@ export class EcnyClient {
     return this.request('GET', `/wallets/${walletId}`, { auth: 'device' });
   }
 
-  topUp(walletId: string, amount: number, requestId = randomId('tu')): Promise<{ wallet: WalletView }> {
+  topUp(walletId: string, amount: number, requestId = sortableId('tu')): Promise<{ wallet: WalletView }> {
     return this.request('POST', `/wallets/${walletId}/topup`, {
       body: { requestId, amount },
       auth: 'device',
     });
   }
 
-  redeem(walletId: string, amount: number, requestId = randomId('rd')): Promise<{ wallet: WalletView }> {
+  redeem(walletId: string, amount: number, requestId = sortableId('rd')): Promise<{ wallet: WalletView }> {
     return this.request('POST', `/wallets/${walletId}/redeem`, {
       body: { requestId, amount },
       auth: 'device',
@@ -189,7 +189,7 @@ export class EcnyClient {
     if (!this.device) throw new EcnyError('NO_DEVICE', 'paying needs a device identity');
     const transfer = signTransfer(
       {
-        transferId: options.transferId ?? randomId('tx'),
+        transferId: options.transferId ?? sortableId('tx'),
         from,
         to,
         amount,
@@ -252,7 +252,7 @@ export class EcnyClient {
     walletId: string,
     code: string,
     amount: number,
-    chargeId = randomId('ch'),
+    chargeId = sortableId('ch'),
   ): Promise<ChargeResponse> {
     return this.request('POST', `/wallets/${walletId}/charge`, {
       body: { code, amount, chargeId },
@@ -338,7 +338,7 @@ export class EcnyClient {
     if (!this.device) throw new EcnyError('NO_DEVICE', 'paying needs a device identity');
     const transfer = signTransfer(
       {
-        transferId: options.transferId ?? randomId('tx'),
+        transferId: options.transferId ?? sortableId('tx'),
         from,
         to,
         amount,
@@ -361,7 +361,7 @@ export class EcnyClient {
   }
 
   /** Redemption to the bank that refuses restricted money (RESTRICTED_NOT_REDEEMABLE). */
-  redeemOwnMoney(amount: number, requestId = randomId('rd')): Promise<{ wallet: WalletView }> {
+  redeemOwnMoney(amount: number, requestId = sortableId('rd')): Promise<{ wallet: WalletView }> {
     return this.request('POST', '/campaigns/redeem', { body: { requestId, amount }, auth: 'device' });
   }
 
@@ -397,7 +397,7 @@ export class EcnyClient {
   ): Promise<LoadToDeviceResponse> {
     return this.request('POST', `/wallets/${walletId}/load`, {
       body: {
-        requestId: options.requestId ?? randomId('ld'),
+        requestId: options.requestId ?? sortableId('ld'),
         amount,
         ...(options.denominations ? { denominations: options.denominations } : {}),
       },
@@ -426,7 +426,7 @@ export class EcnyClient {
     options: { issuerPublicKey: string; coinIds?: string[]; requestId?: string },
   ): Promise<DepositResponse & { body: DepositBody }> {
     if (!this.device) throw new EcnyError('NO_DEVICE', 'depositing needs a device identity');
-    const requestId = options.requestId ?? randomId('dp');
+    const requestId = options.requestId ?? sortableId('dp');
     const stored = (await wallet.unspentCoins()).filter(
       (c) => !options.coinIds || options.coinIds.includes(c.coinId),
     );

@@ -12,7 +12,7 @@ import {
   encodeKey,
   NobleSigner,
   type OfflineBalances,
-  randomId,
+  sortableId,
   type TrustAnchors,
   WalletStore,
 } from '@ecny-sim/wallet-core';
@@ -249,7 +249,7 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
       const w = walletRef.current;
       if (!w || !client || !device || !kv)
         throw new EcnyError('OFFLINE_NOT_READY', 'offline wallet not ready');
-      const requestId = randomId('ld');
+      const requestId = sortableId('ld');
       // Kept until the coins are stored: a load interrupted after the server took it is resent (same requestId).
       await kv.set(PENDING_LOAD, { requestId, amount });
       try {

@@ -9,8 +9,8 @@ import {
   nobleVerifier,
   type OnlineTransfer,
   type QrBill,
-  randomId,
   signTransfer,
+  sortableId,
   type TransferReceipt,
   TransferResponseSchema,
   verifyReceipt,
@@ -34,7 +34,7 @@ export async function payMerchantQr(
   if (!device) throw new EcnyError('NO_DEVICE', 'paying needs this phone’s device key');
   const transfer = signTransfer(
     {
-      transferId: randomId('tx'),
+      transferId: sortableId('tx'),
       from: payment.from,
       to: payment.to,
       amount: payment.amount,
