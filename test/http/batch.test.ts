@@ -88,6 +88,47 @@ describe('POST /v1/transfers/batch', () => {
     await expectAuditClean(s);
   });
 
+  it('refuses unknown and revoked devices, a missing payee and paying oneself; answers a settled retry from the ledger', async () => {
+    const carol = await s.openWallet({ tier: 2, topUp: 10_000 });
+    const dave = await s.openWallet({ tier: 2 });
+    const revoked = await s.openWallet({ tier: 2, topUp: 10_000 });
+    const before = makeTransfer(revoked, dave.walletId, 300);
+    const beforeAnswer = await s.client.submitTransfer(before);
+    await s.ctx.store.revokeDevice(revoked.deviceId, 'lost phone', Date.now());
+    const ok = makeTransfer(carol, dave.walletId, 100);
+    const items: unknown[] = [
+      makeTransfer(carol, dave.walletId, 10, { deviceId: 'd_nobody-has-this-device' }),
+      makeTransfer(revoked, dave.walletId, 10),
+      makeTransfer(carol, 'w_nobody-has-this-wallet', 10),
+      makeTransfer(carol, carol.walletId, 10),
+      ok,
+      // The revoked device's payment settled before the revocation: a retry gets its receipt.
+      before,
+    ];
+    const { results } = await s.client.submitTransferBatch(items);
+    expect(results.map((r: BatchTransferItem) => (r.ok ? 'OK' : r.error.code))).toEqual([
+      'UNAUTHENTICATED',
+      'DEVICE_REVOKED',
+      'WALLET_NOT_FOUND',
+      'SAME_WALLET',
+      'OK',
+      'OK',
+    ]);
+    const retried = (results[5] as Extract<BatchTransferItem, { ok: true }>).receipt;
+    expect(receiptBody(retried)).toEqual(receiptBody(beforeAnswer.receipt));
+    const issuer = decodeKey(carol.issuerPublicKey);
+    verifyReceipt(
+      (results[4] as Extract<BatchTransferItem, { ok: true }>).receipt,
+      ok,
+      issuer,
+      nobleVerifier,
+    );
+    expect(await balanceOf(carol)).toBe(10_000 - 100);
+    // The retry moved nothing again: dave has the one earlier payment and the new one.
+    expect(await balanceOf(dave)).toBe(300 + 100);
+    await expectAuditClean(s);
+  });
+
   it('a batch sent twice settles once and answers with the same receipts', async () => {
     const alice = await s.openWallet({ tier: 1, topUp: 10_000 });
     const bob = await s.openWallet({ tier: 1 });

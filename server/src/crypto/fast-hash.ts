@@ -48,6 +48,11 @@ export function fastTransferDigest(t: OnlineTransferBody): Buffer {
   return hash('sha256', TRANSFER_TAG + transferBodyJcs(t), 'buffer');
 }
 
+/** The same digest in base64url (a receipt's transferHash, the text the verification workers take). */
+export function fastTransferHash(t: OnlineTransferBody): string {
+  return hash('sha256', TRANSFER_TAG + transferBodyJcs(t), 'base64url');
+}
+
 /** objectHash("receipt", body). */
 export function fastReceiptDigest(r: TransferReceiptBody): Buffer {
   return hash('sha256', RECEIPT_TAG + receiptBodyJcs(r), 'buffer');

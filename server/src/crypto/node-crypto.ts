@@ -6,7 +6,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import type { Signer, Verifier } from '@ecny-sim/wallet-core';
 import { keyPairFromSecret } from '@ecny-sim/wallet-core';
-import { verifyWorkers } from './verify-workers';
+import { type TextItem, verifyWorkers } from './verify-workers';
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
@@ -89,5 +89,10 @@ export class NodeVerifier implements Verifier {
   verifyAsyncText(signature: string, message: Uint8Array, publicKey: string): Promise<boolean> {
     const digest = Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('base64url');
     return verifyWorkers().verify(signature, digest, publicKey);
+  }
+
+  /** Many verifications of base64url text (signature, digest, public key) with one answer, in order. */
+  verifyManyText(items: readonly TextItem[]): Promise<Uint8Array> {
+    return verifyWorkers().verifyMany(items);
   }
 }

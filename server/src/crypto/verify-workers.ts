@@ -51,7 +51,16 @@ interface Ask {
   sig: string;
   msg: string;
   key: string;
-  resolve: (ok: boolean) => void;
+  /** Called with the verdict and `index` (the item's place in a verifyMany call). */
+  done: (ok: boolean, index: number) => void;
+  index: number;
+}
+
+/** A signature, the base64url digest it signs and the base64url public key. */
+export interface TextItem {
+  sig: string;
+  msg: string;
+  key: string;
 }
 
 /**
@@ -84,19 +93,44 @@ class VerifyWorkers {
   }
 
   verify(sig: string, msg: string, key: string): Promise<boolean> {
-    // Text that would break the comma-separated message is not a signature, digest or key.
-    if (!BASE64URL.test(sig) || !BASE64URL.test(msg) || !BASE64URL.test(key)) return Promise.resolve(false);
+    return new Promise((resolve) => this.#ask(sig, msg, key, resolve, 0));
+  }
+
+  /**
+   * Many verifications with one answer, in order (1 verified, 0 not): no promise per item, for
+   * callers that act on a whole slice at once (a transfer batch).
+   */
+  verifyMany(items: readonly TextItem[]): Promise<Uint8Array> {
+    const out = new Uint8Array(items.length);
+    if (items.length === 0) return Promise.resolve(out);
     return new Promise((resolve) => {
-      this.#queue.push({ sig, msg, key, resolve });
-      // A full message goes at once, so the workers start while the caller is still asking.
-      if (this.#queue.length >= PER_MESSAGE) {
-        this.#send(this.#queue);
-        this.#queue = [];
-      } else if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.#flush());
+      let left = items.length;
+      const done = (ok: boolean, index: number) => {
+        out[index] = ok ? 1 : 0;
+        if (--left === 0) resolve(out);
+      };
+      for (let i = 0; i < items.length; i++) {
+        const { sig, msg, key } = items[i]!;
+        this.#ask(sig, msg, key, done, i);
       }
     });
+  }
+
+  #ask(sig: string, msg: string, key: string, done: Ask['done'], index: number): void {
+    // Text that would break the comma-separated message is not a signature, digest or key.
+    if (!BASE64URL.test(sig) || !BASE64URL.test(msg) || !BASE64URL.test(key)) {
+      done(false, index);
+      return;
+    }
+    this.#queue.push({ sig, msg, key, done, index });
+    // A full message goes at once, so the workers start while the caller is still asking.
+    if (this.#queue.length >= PER_MESSAGE) {
+      this.#send(this.#queue);
+      this.#queue = [];
+    } else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#flush());
+    }
   }
 
   #flush(): void {
@@ -130,7 +164,10 @@ class VerifyWorkers {
     if (!entry) return;
     this.#waiting.delete(id);
     this.#release(entry.worker);
-    for (let i = 0; i < entry.asks.length; i++) entry.asks[i]!.resolve(out[i] === 1);
+    for (let i = 0; i < entry.asks.length; i++) {
+      const a = entry.asks[i]!;
+      a.done(out[i] === 1, a.index);
+    }
   }
 
   #release(worker: Worker): void {
@@ -147,7 +184,7 @@ class VerifyWorkers {
     for (const [id, entry] of this.#waiting) {
       if (entry.worker !== worker) continue;
       this.#waiting.delete(id);
-      for (const a of entry.asks) a.resolve(false);
+      for (const a of entry.asks) a.done(false, a.index);
     }
     this.#busy.delete(worker);
     const at = this.#workers.indexOf(worker);

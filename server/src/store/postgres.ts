@@ -448,6 +448,16 @@ export class PostgresStore implements Store {
     return r ? toWallet(r) : null;
   }
 
+  async getWallets(walletIds: readonly string[]): Promise<Map<string, WalletRow>> {
+    const out = new Map<string, WalletRow>();
+    if (walletIds.length === 0) return out;
+    const rows = await this.#all<WalletRecord>('SELECT * FROM wallets WHERE wallet_id = ANY(?)', [
+      [...new Set(walletIds)],
+    ]);
+    for (const r of rows) out.set(r.wallet_id, toWallet(r));
+    return out;
+  }
+
   async updateWallet(
     walletId: string,
     patch: Partial<Pick<WalletRow, 'tier' | 'merchant' | 'displayName'>>,
@@ -479,6 +489,16 @@ export class PostgresStore implements Store {
   async getDevice(deviceId: string): Promise<DeviceRow | null> {
     const r = await this.#get<DeviceRecord>('SELECT * FROM devices WHERE device_id = ?', [deviceId]);
     return r ? toDevice(r) : null;
+  }
+
+  async getDevices(deviceIds: readonly string[]): Promise<Map<string, DeviceRow>> {
+    const out = new Map<string, DeviceRow>();
+    if (deviceIds.length === 0) return out;
+    const rows = await this.#all<DeviceRecord>('SELECT * FROM devices WHERE device_id = ANY(?)', [
+      [...new Set(deviceIds)],
+    ]);
+    for (const r of rows) out.set(r.device_id, toDevice(r));
+    return out;
   }
 
   async getDevicesByPublicKeys(publicKeys: readonly string[]): Promise<Map<string, DeviceRow>> {

@@ -806,6 +806,14 @@ export class SqliteStore implements Store {
   }
 
   async getWallet(walletId: string): Promise<WalletRow | null> {
+    return this.#wallet(walletId);
+  }
+
+  async getWallets(walletIds: readonly string[]): Promise<Map<string, WalletRow>> {
+    return this.#byId(walletIds, (id) => this.#wallet(id));
+  }
+
+  #wallet(walletId: string): WalletRow | null {
     // Wallet rows change only through updateWallet, which drops them from this cache.
     const cached = this.#walletCache.get(walletId);
     if (cached) return cached;
@@ -815,6 +823,17 @@ export class SqliteStore implements Store {
     if (this.#walletCache.size >= 100_000) this.#walletCache.clear();
     this.#walletCache.set(walletId, wallet);
     return wallet;
+  }
+
+  /** The rows found for `ids`, by id (each id read once). */
+  #byId<T>(ids: readonly string[], read: (id: string) => T | null): Map<string, T> {
+    const out = new Map<string, T>();
+    for (const id of ids) {
+      if (out.has(id)) continue;
+      const row = read(id);
+      if (row) out.set(id, row);
+    }
+    return out;
   }
 
   async updateWallet(
@@ -841,6 +860,14 @@ export class SqliteStore implements Store {
   }
 
   async getDevice(deviceId: string): Promise<DeviceRow | null> {
+    return this.#device(deviceId);
+  }
+
+  async getDevices(deviceIds: readonly string[]): Promise<Map<string, DeviceRow>> {
+    return this.#byId(deviceIds, (id) => this.#device(id));
+  }
+
+  #device(deviceId: string): DeviceRow | null {
     const cached = this.#deviceCache.get(deviceId);
     if (cached) return cached;
     const r = this.#stmts.getDevice.get(deviceId);

@@ -193,12 +193,16 @@ export interface Store {
   /** Many wallets with their first devices, all or none (bulk onboarding). */
   insertWallets(entries: readonly { wallet: WalletRow; device: DeviceRow }[]): Promise<void>;
   getWallet(walletId: string): Promise<WalletRow | null>;
+  /** Wallets by id, for the ids that exist: one read for a whole batch of payments. */
+  getWallets(walletIds: readonly string[]): Promise<Map<string, WalletRow>>;
   updateWallet(
     walletId: string,
     patch: Partial<Pick<WalletRow, 'tier' | 'merchant' | 'displayName'>>,
   ): Promise<void>;
   listWallets(): Promise<WalletRow[]>;
   getDevice(deviceId: string): Promise<DeviceRow | null>;
+  /** Devices by id, for the ids that exist: one read for a whole batch of payments. */
+  getDevices(deviceIds: readonly string[]): Promise<Map<string, DeviceRow>>;
   /** Devices by public key (the owners named in spends), for the keys that are known. */
   getDevicesByPublicKeys(publicKeys: readonly string[]): Promise<Map<string, DeviceRow>>;
   /** Wallets with a merchant profile, in wallet id order, at most `limit`. */

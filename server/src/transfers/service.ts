@@ -19,11 +19,24 @@ import {
   toBase64Url,
 } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
-import { fastReceiptDigest, fastTransferDigest, nodeReceiptHashing } from '../crypto/fast-hash';
+import {
+  fastReceiptDigest,
+  fastTransferDigest,
+  fastTransferHash,
+  nodeReceiptHashing,
+} from '../crypto/fast-hash';
+import type { TextItem } from '../crypto/verify-workers';
 import { chinaDay } from '../http/clock';
 import { parseWith } from '../http/validate';
 import { Accounts } from '../ledger/accounts';
-import type { ApplyOutcome, LedgerClaim, LedgerTransfer, StoredTransfer, WalletRow } from '../store/store';
+import type {
+  ApplyOutcome,
+  DeviceRow,
+  LedgerClaim,
+  LedgerTransfer,
+  StoredTransfer,
+  WalletRow,
+} from '../store/store';
 
 /** A signed transfer older or newer than this (by its createdAt) is refused, unless it is a retry. */
 export const TRANSFER_FRESHNESS_MS = 5 * 60_000;
@@ -44,10 +57,14 @@ function hashOf(transfer: OnlineTransfer): string {
   return digestOf(transfer).toString('base64url');
 }
 
-function receiptBodyFor(transfer: OnlineTransfer, stored: StoredTransfer): TransferReceiptBody {
+function receiptBodyFor(
+  transfer: OnlineTransfer,
+  stored: StoredTransfer,
+  transferHash = hashOf(transfer),
+): TransferReceiptBody {
   return {
     transferId: transfer.transferId,
-    transferHash: hashOf(transfer),
+    transferHash,
     from: transfer.from,
     to: transfer.to,
     amount: transfer.amount,
@@ -125,9 +142,9 @@ export function receiptSoon(
 /** The signed head of a batch of settled transfers' receipts (PROTOCOL §5.1), and their bodies in order. */
 export function batchHeadFor(
   ctx: Ctx,
-  settled: readonly { transfer: OnlineTransfer; stored: StoredTransfer }[],
+  settled: readonly { transfer: OnlineTransfer; stored: StoredTransfer; hash?: string }[],
 ): { head: SignedReceiptBatchHead; bodies: TransferReceiptBody[] } {
-  const bodies = settled.map((s) => receiptBodyFor(s.transfer, s.stored));
+  const bodies = settled.map((s) => receiptBodyFor(s.transfer, s.stored, s.hash));
   const head = signReceiptBatch(
     bodies.map((b) => fastReceiptDigest(b)),
     ctx.world.issuer,
@@ -184,6 +201,40 @@ const inBulk =
   (s, m, k) =>
     ctx.verifier.verifyAsyncText(s, m, k);
 
+/** A transfer signed too long ago (or too far ahead) is refused. */
+function checkFresh(ctx: Ctx, transfer: OnlineTransfer): void {
+  if (Math.abs(ctx.now() - transfer.createdAt) > TRANSFER_FRESHNESS_MS) {
+    throw new EcnyError('STALE_REQUEST', 'the transfer was signed too long ago; sign it again');
+  }
+}
+
+function knownDevice(transfer: OnlineTransfer, device: DeviceRow | null | undefined): DeviceRow {
+  if (!device) throw new EcnyError('UNAUTHENTICATED', `unknown device ${transfer.deviceId}`);
+  return device;
+}
+
+function badSignature(): EcnyError {
+  return new EcnyError('BAD_SIGNATURE', 'the transfer signature does not verify for this device');
+}
+
+/** The checks once the signature holds: revocation, ownership, and both wallets. */
+function checkSigned(
+  transfer: OnlineTransfer,
+  device: DeviceRow,
+  payer: WalletRow | null | undefined,
+  payee: WalletRow | null | undefined,
+): { payer: WalletRow; payee: WalletRow } {
+  if (device.revokedAt !== null)
+    throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
+  if (device.walletId !== transfer.from)
+    throw new EcnyError('FORBIDDEN', 'this device cannot pay from that wallet');
+  if (transfer.from === transfer.to)
+    throw new EcnyError('SAME_WALLET', 'payer and payee are the same wallet');
+  if (!payer) throw new EcnyError('WALLET_NOT_FOUND', `no wallet ${transfer.from}`);
+  if (!payee) throw new EcnyError('WALLET_NOT_FOUND', `no payee wallet ${transfer.to}`);
+  return { payer, payee };
+}
+
 /**
  * The checks of a signed transfer that need no ledger lock, in the order a reader expects:
  * freshness, the device and its signature, revocation, ownership, and both wallets.
@@ -193,66 +244,65 @@ export async function checkSignedTransfer(
   transfer: OnlineTransfer,
   verify: VerifyFn = inBulk(ctx),
 ): Promise<{ payer: WalletRow; payee: WalletRow }> {
-  if (Math.abs(ctx.now() - transfer.createdAt) > TRANSFER_FRESHNESS_MS) {
-    throw new EcnyError('STALE_REQUEST', 'the transfer was signed too long ago; sign it again');
-  }
-  const device = await ctx.store.getDevice(transfer.deviceId);
-  if (!device) throw new EcnyError('UNAUTHENTICATED', `unknown device ${transfer.deviceId}`);
-  const ok = await verify(transfer.sig, digestOf(transfer), device.publicKey);
-  if (!ok) throw new EcnyError('BAD_SIGNATURE', 'the transfer signature does not verify for this device');
-  if (device.revokedAt !== null)
-    throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
-  if (device.walletId !== transfer.from)
-    throw new EcnyError('FORBIDDEN', 'this device cannot pay from that wallet');
-  if (transfer.from === transfer.to)
-    throw new EcnyError('SAME_WALLET', 'payer and payee are the same wallet');
+  checkFresh(ctx, transfer);
+  const device = knownDevice(transfer, await ctx.store.getDevice(transfer.deviceId));
+  if (!(await verify(transfer.sig, digestOf(transfer), device.publicKey))) throw badSignature();
   const [payer, payee] = await Promise.all([
     ctx.store.getWallet(transfer.from),
     ctx.store.getWallet(transfer.to),
   ]);
-  if (!payer) throw new EcnyError('WALLET_NOT_FOUND', `no wallet ${transfer.from}`);
-  if (!payee) throw new EcnyError('WALLET_NOT_FOUND', `no payee wallet ${transfer.to}`);
-  return { payer, payee };
+  return checkSigned(transfer, device, payer, payee);
+}
+
+/** The ledger group of a new, checked transfer; refused when it breaks the payer's tier limits. */
+function paymentGroup(
+  ctx: Ctx,
+  transfer: OnlineTransfer,
+  payer: WalletRow,
+  payee: WalletRow,
+): LedgerTransfer[] {
+  const limitBreak = checkPayerLimits(payer.tier, transfer.amount, 0);
+  if (limitBreak) throw new EcnyError(limitBreak.code, limitBreak.message);
+  return [
+    {
+      id: ledgerId(transfer),
+      debit: Accounts.wallet(transfer.from).id,
+      credit: Accounts.wallet(transfer.to).id,
+      amount: transfer.amount,
+      kind: 'payment',
+      meta: { transfer },
+      limits: {
+        creditBalanceMax: TIER_SPECS[payee.tier].online.balanceCap,
+        dailyMax: TIER_SPECS[payer.tier].online.perDay,
+        dailyKey: `pay:${transfer.from}`,
+        day: chinaDay(ctx.now()),
+      },
+    },
+  ];
+}
+
+/**
+ * A refused transfer may be a retry of one settled before (too old by now, say): then it is
+ * answered from the ledger; otherwise the refusal stands.
+ */
+async function retryOrRefuse(ctx: Ctx, transfer: OnlineTransfer, refusal: unknown): Promise<Prepared> {
+  const retry = refusal instanceof EcnyError ? await settledBefore(ctx, transfer) : null;
+  if (retry) return retry;
+  throw refusal;
 }
 
 /**
  * A new transfer is checked and turned into its ledger group. A retry of a settled one is
  * answered from the ledger: when it passes the checks, the ledger finds it a duplicate of the
- * settled group; when it no longer does (too old by now, say), it is looked up before refusing.
+ * settled group; when it no longer does, it is looked up before refusing.
  */
 async function prepare(ctx: Ctx, transfer: OnlineTransfer, verify: VerifyFn): Promise<Prepared> {
-  let payer: WalletRow;
-  let payee: WalletRow;
   try {
-    ({ payer, payee } = await checkSignedTransfer(ctx, transfer, verify));
-    const limitBreak = checkPayerLimits(payer.tier, transfer.amount, 0);
-    if (limitBreak) throw new EcnyError(limitBreak.code, limitBreak.message);
+    const { payer, payee } = await checkSignedTransfer(ctx, transfer, verify);
+    return { transfer, group: paymentGroup(ctx, transfer, payer, payee) };
   } catch (e) {
-    const retry = e instanceof EcnyError ? await settledBefore(ctx, transfer) : null;
-    if (retry) return retry;
-    throw e;
+    return retryOrRefuse(ctx, transfer, e);
   }
-  const now = ctx.now();
-  const day = chinaDay(now);
-  return {
-    transfer,
-    group: [
-      {
-        id: ledgerId(transfer),
-        debit: Accounts.wallet(transfer.from).id,
-        credit: Accounts.wallet(transfer.to).id,
-        amount: transfer.amount,
-        kind: 'payment',
-        meta: { transfer },
-        limits: {
-          creditBalanceMax: TIER_SPECS[payee.tier].online.balanceCap,
-          dailyMax: TIER_SPECS[payer.tier].online.perDay,
-          dailyKey: `pay:${transfer.from}`,
-          day,
-        },
-      },
-    ],
-  };
 }
 
 function announce(ctx: Ctx, transfer: OnlineTransfer, stored: StoredTransfer): void {
@@ -340,20 +390,21 @@ function failure(e: unknown): { ok: false; error: { code: string; message: strin
  * ones (retries included) are answered with their receipt bodies and one
  * issuer signature over the root of their tree (the compact answer of
  * PROTOCOL §5.1: each receipt's path is derived by the client).
+ *
+ * The same checks as a single transfer, in the same order, done for the
+ * batch as a whole: one read of the devices and wallets it names, and the
+ * signatures of each slice sent to the workers together, with one answer per
+ * slice.
  */
 export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchAnswer> {
-  const failed: (BatchTransferResult | undefined)[] = new Array(items.length);
-  const settled: ({ transfer: OnlineTransfer; stored: StoredTransfer } | undefined)[] = new Array(
-    items.length,
-  );
+  const n = items.length;
+  const failed: (BatchTransferResult | undefined)[] = new Array(n);
+  const settled: (Settled | undefined)[] = new Array(n);
+  const transfers: (OnlineTransfer | undefined)[] = new Array(n);
   const seen = new Set<string>();
-  const verify = inBulk(ctx);
-  // An unexpected error (not a refusal) fails the whole call, once everything in flight is done.
-  let unexpected: { error: unknown } | undefined;
-  // Every item is parsed now and its checks start; each settles on its own, never rejected.
-  const checks = items.map(async (item, index): Promise<Prepared | null> => {
+  for (let index = 0; index < n; index++) {
     try {
-      const transfer = parseWith(OnlineTransferSchema, item, `transfers[${index}]`) as OnlineTransfer;
+      const transfer = parseWith(OnlineTransferSchema, items[index], `transfers[${index}]`) as OnlineTransfer;
       if (seen.has(transfer.transferId)) {
         throw new EcnyError(
           'DUPLICATE_IN_BATCH',
@@ -361,24 +412,76 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchAnsw
         );
       }
       seen.add(transfer.transferId);
-      return await prepare(ctx, transfer, verify);
+      transfers[index] = transfer;
     } catch (e) {
-      if (e instanceof EcnyError) failed[index] = failure(e);
-      else unexpected ??= { error: e };
-      return null;
+      failed[index] = failure(e);
     }
-  });
-  // Applied in request order, a slice at a time as soon as its signatures are verified, while the
-  // verification of the next slices goes on; the slices share the ledger's group commits.
+  }
+  const named = transfers.filter((t) => t !== undefined);
+  const [devices, wallets] = await Promise.all([
+    ctx.store.getDevices(named.map((t) => t.deviceId)),
+    ctx.store.getWallets(named.flatMap((t) => [t.from, t.to])),
+  ]);
+  // Freshness and the device now; every slice's signatures go to the workers before any is awaited.
+  const hashes: (string | undefined)[] = new Array(n);
+  const early: unknown[] = new Array(n);
+  const verdicts: Promise<Uint8Array>[] = [];
+  for (let start = 0; start < n; start += APPLY_SLICE) {
+    const asks: TextItem[] = [];
+    for (let index = start; index < Math.min(n, start + APPLY_SLICE); index++) {
+      const transfer = transfers[index];
+      if (!transfer) continue;
+      try {
+        checkFresh(ctx, transfer);
+        const device = knownDevice(transfer, devices.get(transfer.deviceId));
+        const hash = fastTransferHash(transfer);
+        hashes[index] = hash;
+        asks.push({ sig: transfer.sig, msg: hash, key: device.publicKey });
+      } catch (e) {
+        early[index] = e;
+      }
+    }
+    verdicts.push(ctx.verifier.verifyManyText(asks));
+  }
+  // An unexpected error (not a refusal) fails the whole call, once everything in flight is done.
+  let unexpected: { error: unknown } | undefined;
+  const refusals: Promise<void>[] = [];
   const applying: Promise<void>[] = [];
-  for (let start = 0; start < items.length; start += APPLY_SLICE) {
-    const slice = await Promise.all(checks.slice(start, start + APPLY_SLICE));
-    const fresh: { index: number; transfer: OnlineTransfer; group: LedgerTransfer[] }[] = [];
-    slice.forEach((p, k) => {
-      if (!p) return;
-      if ('original' in p) settled[start + k] = { transfer: p.original, stored: p.stored };
-      else fresh.push({ index: start + k, ...p });
-    });
+  for (let start = 0, slice = 0; start < n; start += APPLY_SLICE, slice++) {
+    // Applied in request order, a slice at a time as soon as its signatures are verified, while
+    // the next slices are verified; the slices share the ledger's group commits.
+    const verified = await verdicts[slice]!;
+    const fresh: { index: number; transfer: OnlineTransfer; hash: string; group: LedgerTransfer[] }[] = [];
+    let asked = 0;
+    for (let index = start; index < Math.min(n, start + APPLY_SLICE); index++) {
+      const transfer = transfers[index];
+      if (!transfer) continue;
+      try {
+        if (early[index] !== undefined) throw early[index];
+        if (verified[asked++] !== 1) throw badSignature();
+        const device = devices.get(transfer.deviceId)!;
+        const { payer, payee } = checkSigned(
+          transfer,
+          device,
+          wallets.get(transfer.from),
+          wallets.get(transfer.to),
+        );
+        const hash = hashes[index]!;
+        fresh.push({ index, transfer, hash, group: paymentGroup(ctx, transfer, payer, payee) });
+      } catch (refusal) {
+        refusals.push(
+          retryOrRefuse(ctx, transfer, refusal).then(
+            (p) => {
+              if ('original' in p) settled[index] = { transfer: p.original, stored: p.stored };
+            },
+            (e: unknown) => {
+              if (e instanceof EcnyError) failed[index] = failure(e);
+              else unexpected ??= { error: e };
+            },
+          ),
+        );
+      }
+    }
     if (fresh.length === 0) continue;
     applying.push(
       ctx.store.applyMany(fresh.map((p) => p.group)).then(
@@ -391,7 +494,7 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchAnsw
       ),
     );
   }
-  await Promise.all(applying);
+  await Promise.all([...applying, ...refusals]);
   if (unexpected) throw unexpected.error;
   const order = settled.flatMap((s, index) => (s ? [index] : []));
   const results = failed as BatchTransferResult[];
@@ -406,15 +509,22 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchAnsw
   return { batch: head, results };
 }
 
-/** Items of a batch applied together as their signatures come back. */
+/** A settled batch item: the signed transfer (the original, for a retry), its ledger row and its hash when known. */
+interface Settled {
+  transfer: OnlineTransfer;
+  stored: StoredTransfer;
+  hash?: string;
+}
+
+/** Items of a batch verified and applied together. */
 const APPLY_SLICE = 128;
 
 /** Records the ledger's answer to one batch item. */
 function settle(
   ctx: Ctx,
-  p: { index: number; transfer: OnlineTransfer },
+  p: { index: number; transfer: OnlineTransfer; hash: string },
   outcome: ApplyOutcome,
-  settled: ({ transfer: OnlineTransfer; stored: StoredTransfer } | undefined)[],
+  settled: (Settled | undefined)[],
   failed: (BatchTransferResult | undefined)[],
 ): void {
   if (!outcome.ok) {
@@ -430,7 +540,7 @@ function settle(
       return;
     }
   }
-  settled[p.index] = { transfer: p.transfer, stored };
+  settled[p.index] = { transfer: p.transfer, stored, hash: p.hash };
   if (!outcome.duplicate) announce(ctx, p.transfer, stored);
 }
 
