@@ -43,12 +43,10 @@ export function receiptBodyJcs(r: TransferReceiptBody): string {
   return `{"amount":${r.amount},"from":${str(r.from)},"ledgerSeq":${r.ledgerSeq},"settledAt":${r.settledAt},"to":${str(r.to)},"transferHash":${str(r.transferHash)},"transferId":${str(r.transferId)}}`;
 }
 
-/** objectHash("transfer", body) of a schema-valid transfer. */
-export function fastTransferDigest(t: OnlineTransferBody): Buffer {
-  return hash('sha256', TRANSFER_TAG + transferBodyJcs(t), 'buffer');
-}
-
-/** The same digest in base64url (a receipt's transferHash, the text the verification workers take). */
+/**
+ * objectHash("transfer", body) of a schema-valid transfer, in base64url: a receipt's transferHash,
+ * and the text the verification workers take.
+ */
 export function fastTransferHash(t: OnlineTransferBody): string {
   return hash('sha256', TRANSFER_TAG + transferBodyJcs(t), 'base64url');
 }

@@ -88,6 +88,11 @@ export class NodeVerifier implements Verifier {
    */
   verifyAsyncText(signature: string, message: Uint8Array, publicKey: string): Promise<boolean> {
     const digest = Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('base64url');
+    return this.verifyText(signature, digest, publicKey);
+  }
+
+  /** The same with the digest already in base64url (a transfer's hash). */
+  verifyText(signature: string, digest: string, publicKey: string): Promise<boolean> {
     return verifyWorkers().verify(signature, digest, publicKey);
   }
 

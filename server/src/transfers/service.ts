@@ -19,12 +19,7 @@ import {
   toBase64Url,
 } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
-import {
-  fastReceiptDigest,
-  fastTransferDigest,
-  fastTransferHash,
-  nodeReceiptHashing,
-} from '../crypto/fast-hash';
+import { fastReceiptDigest, fastTransferHash, nodeReceiptHashing } from '../crypto/fast-hash';
 import type { TextItem } from '../crypto/verify-workers';
 import { chinaDay } from '../http/clock';
 import { parseWith } from '../http/validate';
@@ -41,20 +36,18 @@ import type {
 /** A signed transfer older or newer than this (by its createdAt) is refused, unless it is a retry. */
 export const TRANSFER_FRESHNESS_MS = 5 * 60_000;
 
-/** Digest of a signed transfer, computed once per object (verification and receipt both need it). */
-const digests = new WeakMap<OnlineTransfer, Buffer>();
-function digestOf(transfer: OnlineTransfer): Buffer {
-  let digest = digests.get(transfer);
-  if (!digest) {
-    digest = fastTransferDigest(transfer);
-    digests.set(transfer, digest);
-  }
-  return digest;
-}
-
-/** The base64url digest of a signed transfer (wallet-core's transferHash, with the server's hashing). */
+/**
+ * The base64url digest of a signed transfer (wallet-core's transferHash, with the server's
+ * hashing), computed once per object: its signature check and its receipt both need it.
+ */
+const hashes = new WeakMap<OnlineTransfer, string>();
 function hashOf(transfer: OnlineTransfer): string {
-  return digestOf(transfer).toString('base64url');
+  let hash = hashes.get(transfer);
+  if (hash === undefined) {
+    hash = fastTransferHash(transfer);
+    hashes.set(transfer, hash);
+  }
+  return hash;
 }
 
 function receiptBodyFor(
@@ -188,8 +181,8 @@ type Prepared =
   | { transfer: OnlineTransfer; group: LedgerTransfer[] }
   | { original: OnlineTransfer; stored: StoredTransfer };
 
-/** Verifies a base64url signature over a digest for a base64url public key. */
-type VerifyFn = (sig: string, msg: Uint8Array, key: string) => boolean | Promise<boolean>;
+/** Verifies a base64url signature over a base64url digest for a base64url public key. */
+type VerifyFn = (sig: string, digest: string, key: string) => boolean | Promise<boolean>;
 
 /**
  * On the verification workers (verify-workers.ts): the signatures asked for in one turn of the
@@ -199,7 +192,7 @@ type VerifyFn = (sig: string, msg: Uint8Array, key: string) => boolean | Promise
 const inBulk =
   (ctx: Ctx): VerifyFn =>
   (s, m, k) =>
-    ctx.verifier.verifyAsyncText(s, m, k);
+    ctx.verifier.verifyText(s, m, k);
 
 /** A transfer signed too long ago (or too far ahead) is refused. */
 function checkFresh(ctx: Ctx, transfer: OnlineTransfer): void {
@@ -246,7 +239,7 @@ export async function checkSignedTransfer(
 ): Promise<{ payer: WalletRow; payee: WalletRow }> {
   checkFresh(ctx, transfer);
   const device = knownDevice(transfer, await ctx.store.getDevice(transfer.deviceId));
-  if (!(await verify(transfer.sig, digestOf(transfer), device.publicKey))) throw badSignature();
+  if (!(await verify(transfer.sig, hashOf(transfer), device.publicKey))) throw badSignature();
   const [payer, payee] = await Promise.all([
     ctx.store.getWallet(transfer.from),
     ctx.store.getWallet(transfer.to),
