@@ -1,5 +1,6 @@
 /** Shared pieces of the benchmarks: result rows, timing, formatting. */
 import { readFileSync } from 'node:fs';
+import { Accounts, type LedgerTransfer, type Store } from '@ecny-sim/server';
 
 /**
  * The Node flags `npm start` runs the server with (scripts/node-flags.json): the benchmarks run
@@ -71,4 +72,30 @@ export function procCpu(statPath: string): { name: string; ms: number } | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Opens the issuance and an operator's vault and `amount` fen in each of `wallets` (wallet
+ * accounts), issued to the vault first: the starting ledger of the store benchmarks.
+ */
+export async function fundWallets(
+  store: Store,
+  wallets: ReturnType<typeof Accounts.wallet>[],
+  amount: number,
+): Promise<void> {
+  await store.ensureAccounts([Accounts.issuance(), Accounts.vault('op_bench'), ...wallets]);
+  await store.applyMany([
+    [
+      {
+        id: 'issue',
+        debit: 'issuance',
+        credit: 'vault:op_bench',
+        amount: wallets.length * amount,
+        kind: 'issue',
+      },
+    ],
+    ...wallets.map((w, i): LedgerTransfer[] => [
+      { id: `fund-${i}`, debit: 'vault:op_bench', credit: w.id, amount, kind: 'topup' },
+    ]),
+  ]);
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Accounts, type LedgerTransfer, SqliteStore } from '@ecny-sim/server';
 import { sortableId } from '@ecny-sim/wallet-core';
-import type { Row } from './common';
+import { fundWallets, type Row } from './common';
 
 export interface LedgerBenchOptions {
   wallets?: number;
@@ -31,21 +31,7 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Row
   const store = new SqliteStore({ path: join(dir, 'ledger.sqlite'), synchronous: 'FULL' });
   try {
     const wallets = Array.from({ length: walletCount }, (_, i) => Accounts.wallet(`w_bench${i}`));
-    await store.ensureAccounts([Accounts.issuance(), Accounts.vault('op_bench'), ...wallets]);
-    await store.applyMany([
-      [
-        {
-          id: 'issue',
-          debit: 'issuance',
-          credit: 'vault:op_bench',
-          amount: walletCount * 10_000_000,
-          kind: 'issue',
-        },
-      ],
-      ...wallets.map((w, i): LedgerTransfer[] => [
-        { id: `fund-${i}`, debit: 'vault:op_bench', credit: w.id, amount: 10_000_000, kind: 'topup' },
-      ]),
-    ]);
+    await fundWallets(store, wallets, 10_000_000);
     let n = 0;
     const group = (): LedgerTransfer[] => {
       const i = n++;
@@ -108,21 +94,7 @@ async function fundedStore(
   wallets: ReturnType<typeof Accounts.wallet>[],
 ): Promise<SqliteStore> {
   const store = new SqliteStore({ path: join(dir, `${name}.sqlite`), synchronous: 'FULL' });
-  await store.ensureAccounts([Accounts.issuance(), Accounts.vault('op_bench'), ...wallets]);
-  await store.applyMany([
-    [
-      {
-        id: 'issue',
-        debit: 'issuance',
-        credit: 'vault:op_bench',
-        amount: wallets.length * 1e9,
-        kind: 'issue',
-      },
-    ],
-    ...wallets.map((w, i): LedgerTransfer[] => [
-      { id: `fund-${i}`, debit: 'vault:op_bench', credit: w.id, amount: 1e9, kind: 'topup' },
-    ]),
-  ]);
+  await fundWallets(store, wallets, 1e9);
   return store;
 }
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Accounts, type LedgerTransfer, PostgresStore, SqliteStore, type Store } from '@ecny-sim/server';
 import type { SpendCandidate } from '@ecny-sim/server/store/offline-rows';
-import { fmt, printRows, type Row } from './common';
+import { fmt, fundWallets, printRows, type Row } from './common';
 
 export interface StoresBenchOptions {
   wallets?: number;
@@ -36,21 +36,7 @@ async function measureStore(
   o: Required<Omit<StoresBenchOptions, 'databaseUrl'>>,
 ) {
   const wallets = Array.from({ length: o.wallets }, (_, i) => Accounts.wallet(`w_bench${i}`));
-  await store.ensureAccounts([Accounts.issuance(), Accounts.vault('op_bench'), ...wallets]);
-  await store.applyMany([
-    [
-      {
-        id: 'issue',
-        debit: 'issuance',
-        credit: 'vault:op_bench',
-        amount: o.wallets * 10_000_000,
-        kind: 'issue',
-      },
-    ],
-    ...wallets.map((w, i): LedgerTransfer[] => [
-      { id: `fund-${i}`, debit: 'vault:op_bench', credit: w.id, amount: 10_000_000, kind: 'topup' },
-    ]),
-  ]);
+  await fundWallets(store, wallets, 10_000_000);
   let n = 0;
   const group = (): LedgerTransfer[] => {
     const i = n++;

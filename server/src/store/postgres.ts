@@ -449,12 +449,24 @@ export class PostgresStore implements Store {
   }
 
   async getWallets(walletIds: readonly string[]): Promise<Map<string, WalletRow>> {
-    const out = new Map<string, WalletRow>();
-    if (walletIds.length === 0) return out;
-    const rows = await this.#all<WalletRecord>('SELECT * FROM wallets WHERE wallet_id = ANY(?)', [
-      [...new Set(walletIds)],
-    ]);
-    for (const r of rows) out.set(r.wallet_id, toWallet(r));
+    return this.#byIds<WalletRecord, WalletRow>(
+      'SELECT * FROM wallets WHERE wallet_id = ANY(?)',
+      walletIds,
+      (r) => r.wallet_id,
+      toWallet,
+    );
+  }
+
+  /** The rows `sql` finds for `ids` (its one parameter: the ids as an array), by id: one query. */
+  async #byIds<R, T>(
+    sql: string,
+    ids: readonly string[],
+    idOf: (r: R) => string,
+    toRow: (r: R) => T,
+  ): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    if (ids.length === 0) return out;
+    for (const r of await this.#all<R>(sql, [[...new Set(ids)]])) out.set(idOf(r), toRow(r));
     return out;
   }
 
@@ -492,13 +504,12 @@ export class PostgresStore implements Store {
   }
 
   async getDevices(deviceIds: readonly string[]): Promise<Map<string, DeviceRow>> {
-    const out = new Map<string, DeviceRow>();
-    if (deviceIds.length === 0) return out;
-    const rows = await this.#all<DeviceRecord>('SELECT * FROM devices WHERE device_id = ANY(?)', [
-      [...new Set(deviceIds)],
-    ]);
-    for (const r of rows) out.set(r.device_id, toDevice(r));
-    return out;
+    return this.#byIds<DeviceRecord, DeviceRow>(
+      'SELECT * FROM devices WHERE device_id = ANY(?)',
+      deviceIds,
+      (r) => r.device_id,
+      toDevice,
+    );
   }
 
   async getDevicesByPublicKeys(publicKeys: readonly string[]): Promise<Map<string, DeviceRow>> {
