@@ -9,8 +9,9 @@ describe('verification workers', () => {
   const verifier = new NodeVerifier();
   const signers = Array.from({ length: 5 }, (_, i) => new NodeSigner(new Uint8Array(32).fill(i + 1)));
 
-  it('judges 1,000 mixed items (valid, tampered, wrong key, malformed) each on its own', async () => {
-    const cases = Array.from({ length: 1_000 }, (_, i) => {
+  /** 1,000 items, every sixth valid; the others tampered, under another key or malformed. */
+  const mixedCases = () =>
+    Array.from({ length: 1_000 }, (_, i) => {
       const signer = signers[i % signers.length]!;
       const message = objectHash('spend', { i });
       const sig = b64(signer.sign(message));
@@ -30,6 +31,9 @@ describe('verification workers', () => {
           return { sig, message, key: key.slice(1), expected: false };
       }
     });
+
+  it('judges 1,000 mixed items (valid, tampered, wrong key, malformed) each on its own', async () => {
+    const cases = mixedCases();
     const verdicts = await Promise.all(cases.map((c) => verifier.verifyAsyncText(c.sig, c.message, c.key)));
     expect(verdicts).toEqual(cases.map((c) => c.expected));
     // the same verdicts as the synchronous verification
@@ -38,6 +42,15 @@ describe('verification workers', () => {
         verifier.verify(Buffer.from(c.sig, 'base64url'), c.message, Buffer.from(c.key, 'base64url')),
       ).toBe(true);
     }
+  });
+
+  it('verifyManyText answers the same 1,000 items with one answer, in order (several messages)', async () => {
+    const cases = mixedCases();
+    const answer = await verifier.verifyManyText(
+      cases.map((c) => ({ sig: c.sig, msg: b64(c.message), key: c.key })),
+    );
+    expect([...answer]).toEqual(cases.map((c) => (c.expected ? 1 : 0)));
+    expect(await verifier.verifyManyText([])).toHaveLength(0);
   });
 
   it('answers a lone verification too (gathered within one turn of the event loop)', async () => {
