@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Accounts } from '../src/ledger/accounts';
 import { runAudit } from '../src/ledger/audit';
 import { type SqliteOptions, SqliteStore } from '../src/store/sqlite';
+import { WalCheckpointer } from '../src/store/sqlite-checkpointer';
 import type { LedgerTransfer } from '../src/store/store';
 import { issuerAccounts } from './support/ledger';
 
@@ -102,6 +103,40 @@ describe('WAL checkpoints off the event loop', () => {
       alone.close();
     }
     expect((await runAudit(store)).ok).toBe(true);
+  });
+
+  it('waiting for the checkpoints also waits for the commits made while one ran', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecny-ckpt-'));
+    dirs.push(dir);
+    const path = join(dir, 'log.sqlite');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (x INTEGER)');
+    // An interval no test outlasts: a checkpoint starts only when someone waits for one.
+    const checkpointer = new WalCheckpointer({ path, intervalMs: 3_600_000 });
+    try {
+      const insert = db.prepare('INSERT INTO t (x) VALUES (?)');
+      insert.run(1);
+      checkpointer.committed();
+      const idle = checkpointer.idle(); // starts the checkpoint the commit was waiting for
+      insert.run(2);
+      checkpointer.committed(); // made while that checkpoint runs
+      await idle;
+      expect(checkpointer.stats.runs).toBe(2);
+      expect(checkpointer.stats.checkpointed).toBe(checkpointer.stats.log);
+      const copy = `${path}.copy`;
+      copyFileSync(path, copy);
+      const alone = new Database(copy, { readonly: true });
+      try {
+        expect(alone.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 2 });
+      } finally {
+        alone.close();
+      }
+    } finally {
+      await checkpointer.close();
+      db.close();
+    }
   });
 
   it('holds commits for a checkpoint once the log is long, so that it restarts under sustained writes', async () => {

@@ -202,6 +202,9 @@ export class WalCheckpointer {
     if (this.#dirty && !this.#closed && !this.#gone) {
       this.#dirty = false;
       this.committed();
+      // Commits made while this one ran: whoever waits for the log to be back-filled waits for
+      // them too, so their checkpoint runs now instead of after the interval.
+      if (this.#timer && this.#idleWaiters.length > 0) this.#start(false);
     }
     if (!this.#running) for (const idle of this.#idleWaiters.splice(0)) idle();
   }
