@@ -20,7 +20,6 @@ import {
 } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
 import { fastReceiptDigest, fastTransferHash, nodeReceiptHashing } from '../crypto/fast-hash';
-import type { TextItem } from '../crypto/verify-workers';
 import { chinaDay } from '../http/clock';
 import { parseWith } from '../http/validate';
 import { Accounts } from '../ledger/accounts';
@@ -415,66 +414,60 @@ export async function submitBatch(ctx: Ctx, items: unknown[]): Promise<BatchAnsw
     ctx.store.getDevices(named.map((t) => t.deviceId)),
     ctx.store.getWallets(named.flatMap((t) => [t.from, t.to])),
   ]);
+  // An unexpected error (not a refusal) fails the whole call, once everything in flight is done.
+  let unexpected: { error: unknown } | undefined;
+  const refusals: Promise<void>[] = [];
+  const refuse = (index: number, transfer: OnlineTransfer, refusal: unknown) => {
+    refusals.push(
+      retryOrRefuse(ctx, transfer, refusal).then(
+        (p) => {
+          if ('original' in p) settled[index] = { transfer: p.original, stored: p.stored };
+        },
+        (e: unknown) => {
+          if (e instanceof EcnyError) failed[index] = failure(e);
+          else unexpected ??= { error: e };
+        },
+      ),
+    );
+  };
   // Freshness and the device now; every slice's signatures go to the workers before any is awaited.
-  const hashes: (string | undefined)[] = new Array(n);
-  const early: unknown[] = new Array(n);
-  const verdicts: Promise<Uint8Array>[] = [];
+  const slices: { checked: Checked[]; verdicts: Promise<Uint8Array> }[] = [];
   for (let start = 0; start < n; start += APPLY_SLICE) {
-    const asks: TextItem[] = [];
+    const checked: Checked[] = [];
     for (let index = start; index < Math.min(n, start + APPLY_SLICE); index++) {
       const transfer = transfers[index];
       if (!transfer) continue;
       try {
         checkFresh(ctx, transfer);
         const device = knownDevice(transfer, devices.get(transfer.deviceId));
-        const hash = fastTransferHash(transfer);
-        hashes[index] = hash;
-        asks.push({ sig: transfer.sig, msg: hash, key: device.publicKey });
-      } catch (e) {
-        early[index] = e;
+        checked.push({ index, transfer, device, hash: fastTransferHash(transfer) });
+      } catch (refusal) {
+        refuse(index, transfer, refusal);
       }
     }
-    verdicts.push(ctx.verifier.verifyManyText(asks));
+    const asks = checked.map((c) => ({ sig: c.transfer.sig, msg: c.hash, key: c.device.publicKey }));
+    slices.push({ checked, verdicts: ctx.verifier.verifyManyText(asks) });
   }
-  // An unexpected error (not a refusal) fails the whole call, once everything in flight is done.
-  let unexpected: { error: unknown } | undefined;
-  const refusals: Promise<void>[] = [];
   const applying: Promise<void>[] = [];
-  for (let start = 0, slice = 0; start < n; start += APPLY_SLICE, slice++) {
+  for (const { checked, verdicts } of slices) {
     // Applied in request order, a slice at a time as soon as its signatures are verified, while
     // the next slices are verified; the slices share the ledger's group commits.
-    const verified = await verdicts[slice]!;
+    const verified = await verdicts;
     const fresh: { index: number; transfer: OnlineTransfer; hash: string; group: LedgerTransfer[] }[] = [];
-    let asked = 0;
-    for (let index = start; index < Math.min(n, start + APPLY_SLICE); index++) {
-      const transfer = transfers[index];
-      if (!transfer) continue;
+    checked.forEach(({ index, transfer, device, hash }, k) => {
       try {
-        if (early[index] !== undefined) throw early[index];
-        if (verified[asked++] !== 1) throw badSignature();
-        const device = devices.get(transfer.deviceId)!;
+        if (verified[k] !== 1) throw badSignature();
         const { payer, payee } = checkSigned(
           transfer,
           device,
           wallets.get(transfer.from),
           wallets.get(transfer.to),
         );
-        const hash = hashes[index]!;
         fresh.push({ index, transfer, hash, group: paymentGroup(ctx, transfer, payer, payee) });
       } catch (refusal) {
-        refusals.push(
-          retryOrRefuse(ctx, transfer, refusal).then(
-            (p) => {
-              if ('original' in p) settled[index] = { transfer: p.original, stored: p.stored };
-            },
-            (e: unknown) => {
-              if (e instanceof EcnyError) failed[index] = failure(e);
-              else unexpected ??= { error: e };
-            },
-          ),
-        );
+        refuse(index, transfer, refusal);
       }
-    }
+    });
     if (fresh.length === 0) continue;
     applying.push(
       ctx.store.applyMany(fresh.map((p) => p.group)).then(
@@ -507,6 +500,14 @@ interface Settled {
   transfer: OnlineTransfer;
   stored: StoredTransfer;
   hash?: string;
+}
+
+/** A batch item that passed the checks before its signature: its device and hash, for the workers. */
+interface Checked {
+  index: number;
+  transfer: OnlineTransfer;
+  device: DeviceRow;
+  hash: string;
 }
 
 /** Items of a batch verified and applied together. */
