@@ -7,7 +7,7 @@ import {
 } from '@ecny-sim/wallet-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, type TestWallet } from '../support/server';
-import { authHeaders, codeOf, expectAuditClean, makeTransfer, raw, signedRaw } from './_helpers';
+import { authHeaders, balanceOf, codeOf, expectAuditClean, makeTransfer, raw, signedRaw } from './_helpers';
 
 /** Flips one bit of a base64url signature. */
 function flipBit(sig: string, byte = 10, bit = 0): string {
@@ -181,6 +181,41 @@ describe('device-signed transfers', () => {
     expect(await s.ctx.store.ledgerDigest()).toBe(digest);
     // the genuine one still goes through afterwards
     expect((await post(t)).status).toBe(200);
+    await expectAuditClean(s);
+  });
+
+  it('a settled transfer resent with a forged signature, or its id under a forged one, is refused as forged on every route', async () => {
+    const carol = await s.openWallet({ tier: 2 });
+    const viaSingle = makeTransfer(alice, carol.walletId, 120);
+    const viaCampaignPay = makeTransfer(alice, carol.walletId, 130);
+    expect((await post(viaSingle)).status).toBe(200);
+    expect(
+      (await raw(s, 'POST', '/v1/campaigns/pay', { body: JSON.stringify({ transfer: viaCampaignPay }) }))
+        .status,
+    ).toBe(200);
+    const digest = await s.ctx.store.ledgerDigest();
+    for (const settled of [viaSingle, viaCampaignPay]) {
+      const forgedCopy = { ...settled, sig: 'A'.repeat(86) };
+      // The id of a settled transfer under other content and a signature that does not verify.
+      const forgedId = { ...makeTransfer(alice, carol.walletId, 999), transferId: settled.transferId };
+      for (const t of [forgedCopy, forgedId]) {
+        const single = await post(t);
+        expect([single.status, codeOf(single)]).toEqual([401, 'BAD_SIGNATURE']);
+        const pay = await raw(s, 'POST', '/v1/campaigns/pay', { body: JSON.stringify({ transfer: t }) });
+        expect([pay.status, codeOf(pay)]).toEqual([401, 'BAD_SIGNATURE']);
+        const batch = await raw(s, 'POST', '/v1/transfers/batch', {
+          body: JSON.stringify({ transfers: [t] }),
+        });
+        expect(batch.json).toMatchObject({
+          batch: null,
+          results: [{ ok: false, error: { code: 'BAD_SIGNATURE' } }],
+        });
+      }
+      // The genuine copy is still answered from the ledger on each route.
+      expect((await post(settled)).status).toBe(200);
+    }
+    expect(await s.ctx.store.ledgerDigest()).toBe(digest);
+    expect(await balanceOf(carol)).toBe(250);
     await expectAuditClean(s);
   });
 

@@ -19,7 +19,14 @@ import type { Ctx } from '../context';
 import { chinaDay } from '../http/clock';
 import { Accounts } from '../ledger/accounts';
 import type { CampaignRow, LedgerTransfer, StoredTransfer, WalletRow } from '../store/store';
-import { assertSameTransfer, checkSignedTransfer, ledgerId, receiptSoon } from '../transfers/service';
+import {
+  assertSameTransfer,
+  checkSignedTransfer,
+  ledgerId,
+  ledgerRefusal,
+  receiptSoon,
+  settledThis,
+} from '../transfers/service';
 import { redeem } from '../wallets/service';
 
 export interface RestrictedBalanceView extends RestrictedBalance {
@@ -183,12 +190,12 @@ export async function settleRestricted(
   transfer: OnlineTransfer,
   options: PayOptions = {},
 ): Promise<RestrictedSettlement> {
+  // A retry of the very transfer that settled is answered from the ledger; anything else under
+  // its id must pass the checks first (the ledger then refuses the id as taken).
   const settled = await ctx.store.getTransfer(ledgerId(transfer));
-  if (settled) {
-    assertSameTransfer(settled, transfer);
-    return settlementOf(settled, false);
-  }
+  if (settled && settledThis(settled, transfer)) return settlementOf(settled, false);
   const { payer, payee } = await checkSignedTransfer(ctx, transfer);
+  if (settled) assertSameTransfer(settled, transfer);
   for (let attempt = 0; ; attempt++) {
     const now = ctx.now();
     const [balances, own] = await Promise.all([
@@ -199,7 +206,7 @@ export async function settleRestricted(
     const outcome = await ctx.store.applyTransfers(groupFor(transfer, plan, payer, payee, now));
     // A concurrent payment may have spent a balance between the plan and the commit: plan again.
     if (!outcome.ok && outcome.code === 'INSUFFICIENT_FUNDS' && attempt < 2) continue;
-    if (!outcome.ok) throw new EcnyError(outcome.code, outcome.message);
+    if (!outcome.ok) throw ledgerRefusal(transfer, outcome);
     const stored = outcome.transfers[0]!;
     if (outcome.duplicate) {
       assertSameTransfer(stored, transfer);
@@ -262,11 +269,12 @@ export type CheckedRestricted =
 export async function checkRestricted(ctx: Ctx, transfer: OnlineTransfer): Promise<CheckedRestricted> {
   try {
     const settled = await ctx.store.getTransfer(ledgerId(transfer));
-    if (settled) {
-      assertSameTransfer(settled, transfer);
+    if (settled && settledThis(settled, transfer)) {
       return { transfer, answer: { ok: true, ...settlementOf(settled, false) } };
     }
-    return { transfer, ...(await checkSignedTransfer(ctx, transfer)) };
+    const signed = await checkSignedTransfer(ctx, transfer);
+    if (settled) assertSameTransfer(settled, transfer);
+    return { transfer, ...signed };
   } catch (e) {
     return { transfer, answer: refusal(e) };
   }
@@ -368,7 +376,7 @@ export async function settleChecked(
     const outcome = outcomes[k]!;
     if (!outcome.ok) {
       if (outcome.code === 'INSUFFICIENT_FUNDS') again.push(index);
-      else results[index] = { ok: false, code: outcome.code, message: outcome.message };
+      else results[index] = refusal(ledgerRefusal(transfer, outcome));
       return;
     }
     const stored = outcome.transfers[0]!;

@@ -150,30 +150,38 @@ export function ledgerId(transfer: OnlineTransfer): string {
   return `pay:${transfer.transferId}`;
 }
 
-/** A retry of a transfer already settled (its original and ledger row), or a conflict if the content differs. */
-async function settledBefore(
-  ctx: Ctx,
-  transfer: OnlineTransfer,
-): Promise<{ original: OnlineTransfer; stored: StoredTransfer } | null> {
-  const stored = await ctx.store.getTransfer(ledgerId(transfer));
-  if (!stored) return null;
-  assertSameTransfer(stored, transfer);
-  return { original: stored.meta!.transfer as OnlineTransfer, stored };
+/**
+ * Whether a ledger row settled this very signed transfer: the same content and the same
+ * signature (Ed25519 signatures are deterministic, so a wallet's retry sends the same bytes).
+ */
+export function settledThis(stored: StoredTransfer, transfer: OnlineTransfer): boolean {
+  const original = stored.meta?.transfer as OnlineTransfer | undefined;
+  return original !== undefined && original.sig === transfer.sig && hashOf(original) === hashOf(transfer);
 }
 
 /**
- * A group applied concurrently under the same id (a race the pre-check in
- * `settledBefore` cannot see) is a duplicate only if it is the same signed
- * transfer; otherwise the caller must not get a receipt for it.
+ * A group applied under the id of a transfer that passed its checks (signature included) is a
+ * duplicate only if it is the same signed transfer; otherwise the caller must not get a receipt.
  */
 export function assertSameTransfer(stored: StoredTransfer, transfer: OnlineTransfer): void {
-  const original = stored.meta?.transfer as OnlineTransfer | undefined;
-  if (!original || hashOf(original) !== hashOf(transfer)) {
-    throw new EcnyError(
-      'IDEMPOTENCY_CONFLICT',
-      `transfer id ${transfer.transferId} was used for another transfer`,
-    );
-  }
+  if (!settledThis(stored, transfer)) throw idTaken(transfer);
+}
+
+function idTaken(transfer: OnlineTransfer): EcnyError {
+  return new EcnyError(
+    'IDEMPOTENCY_CONFLICT',
+    `transfer id ${transfer.transferId} was used for another transfer`,
+  );
+}
+
+/** The ledger's refusal of a transfer's group, in the transfer's terms (its id, not the ledger's key). */
+export function ledgerRefusal(
+  transfer: OnlineTransfer,
+  refused: { code: string; message: string },
+): EcnyError {
+  return refused.code === 'IDEMPOTENCY_CONFLICT'
+    ? idTaken(transfer)
+    : new EcnyError(refused.code, refused.message);
 }
 
 type Prepared =
@@ -274,12 +282,18 @@ function paymentGroup(
 }
 
 /**
- * A refused transfer may be a retry of one settled before (too old by now, say): then it is
- * answered from the ledger; otherwise the refusal stands.
+ * A refused transfer may be a retry of one settled before (too old by now, say, or from a device
+ * revoked since): then it is answered from the ledger. Only the very transfer that settled, its
+ * signature included, is: anything else keeps its refusal, so a request that does not verify gets
+ * no receipt and learns nothing about the id it names.
  */
 async function retryOrRefuse(ctx: Ctx, transfer: OnlineTransfer, refusal: unknown): Promise<Prepared> {
-  const retry = refusal instanceof EcnyError ? await settledBefore(ctx, transfer) : null;
-  if (retry) return retry;
+  if (refusal instanceof EcnyError) {
+    const stored = await ctx.store.getTransfer(ledgerId(transfer));
+    if (stored && settledThis(stored, transfer)) {
+      return { original: stored.meta!.transfer as OnlineTransfer, stored };
+    }
+  }
   throw refusal;
 }
 
@@ -346,7 +360,7 @@ export async function settleTransfer(ctx: Ctx, transfer: OnlineTransfer, options
       ...rest,
     ];
     const outcome = await ctx.store.applyTransfers(group);
-    if (!outcome.ok) throw new EcnyError(outcome.code, outcome.message);
+    if (!outcome.ok) throw ledgerRefusal(transfer, outcome);
     stored = outcome.transfers[0]!;
     balance = outcome.balances?.get(Accounts.wallet(transfer.from).id)?.balance;
     if (outcome.duplicate) assertSameTransfer(stored, transfer);
@@ -522,7 +536,7 @@ function settle(
   failed: (BatchTransferResult | undefined)[],
 ): void {
   if (!outcome.ok) {
-    failed[p.index] = { ok: false, error: { code: outcome.code, message: outcome.message } };
+    failed[p.index] = failure(ledgerRefusal(p.transfer, outcome));
     return;
   }
   const stored = outcome.transfers[0]!;
