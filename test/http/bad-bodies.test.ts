@@ -6,11 +6,13 @@ describe('bad request bodies are refused with a code and change nothing', () => 
   let s: TestServer;
   let alice: TestWallet;
   let bob: TestWallet;
+  let shop: TestWallet;
   let digest: string;
   beforeAll(async () => {
     s = await startTestServer();
     alice = await s.openWallet({ tier: 2, topUp: 100_000 });
     bob = await s.openWallet({ tier: 2 });
+    shop = await s.openWallet({ tier: 2 });
     digest = await s.ctx.store.ledgerDigest();
   });
   afterAll(async () => {
@@ -156,6 +158,51 @@ describe('bad request bodies are refused with a code and change nothing', () => 
       expect(r.status).toBe(400);
       expect(codeOf(r)).toBe('INVALID_BODY');
     }
+  });
+
+  it.each([
+    ['a lone high surrogate', 'Shop \ud800'],
+    ['a lone low surrogate', '\udc00 Shop'],
+    ['a C1 control character', 'Shop\u0085'],
+  ])('text with %s is refused on every route that takes text, and nothing is kept', async (_name, text) => {
+    const setProfile = (profile: Record<string, string>) =>
+      signedRaw(s, shop, 'PUT', `/v1/wallets/${shop.walletId}/merchant`, JSON.stringify(profile));
+    const profile = { name: text, city: 'Shenzhen', mcc: '5812', region: 'Shenzhen' };
+    const profileBefore = (await shop.client.wallet(shop.walletId)).wallet.merchant;
+    const merchant = await setProfile(profile);
+    const lucky = await signedRaw(
+      s,
+      alice,
+      'POST',
+      '/v1/lucky',
+      JSON.stringify({ groupId: 'g_text', total: 100, shares: 1, mode: 'equal', memo: text }),
+    );
+    const now = Date.now();
+    const campaign = await raw(s, 'POST', '/v1/campaigns', {
+      headers: { authorization: `Bearer ${s.ctx.adminToken}` },
+      body: JSON.stringify({
+        name: text,
+        budget: 1_000,
+        amount: 1_000,
+        count: 1,
+        registrationOpensAt: now,
+        registrationClosesAt: now + 60_000,
+        eligibility: {},
+        merchantRule: {},
+        spendFrom: now + 60_000,
+        spendUntil: now + 120_000,
+        offlineTrialQuota: 0,
+      }),
+    });
+    const transfer = await postTransfer(JSON.stringify({ ...valid(), memo: text }));
+    for (const r of [merchant, lucky, campaign, transfer]) {
+      expect([r.status, codeOf(r)], r.text).toEqual([400, 'INVALID_BODY']);
+    }
+    expect((await shop.client.wallet(shop.walletId)).wallet.merchant).toEqual(profileBefore);
+    expect((await s.client.campaigns()).campaigns).toHaveLength(0);
+    // A surrogate pair (an emoji) is text.
+    expect((await setProfile({ ...profile, name: 'Shop 🧧' })).status).toBe(200);
+    expect((await shop.client.wallet(shop.walletId)).wallet.merchant?.name).toBe('Shop 🧧');
   });
 
   it('unknown routes answer NOT_FOUND in the error envelope', async () => {

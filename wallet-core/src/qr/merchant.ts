@@ -20,7 +20,7 @@
  */
 import { EcnyError } from '../errors/index';
 import { type Fen, fenToDecimal, isFen, parseYuan } from '../money/fen';
-import { IdSchema } from '../schemas/common';
+import { IdSchema, isPrintableText } from '../schemas/common';
 import { crc16Hex } from './crc';
 import { CNY_NUMERIC, type CurrencyInfo, currencyByNumeric } from './currency';
 import { charLength, encodeTlv, parseTlv, type TlvField, truncateChars } from './tlv';
@@ -166,23 +166,14 @@ export interface MerchantQrFields {
 // Helpers
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const AMOUNT = /^(\d+)(?:\.(\d+))?$/;
 
 function isPrintableAscii(text: string): boolean {
   return PRINTABLE_ASCII.test(text);
 }
 
-function hasControl(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
-  }
-  return false;
-}
-
 function isPrintableUnicode(text: string): boolean {
-  return text.length > 0 && !hasControl(text) && !LONE_SURROGATE.test(text);
+  return text.length > 0 && isPrintableText(text);
 }
 
 function fail(code: string, message: string, field: string, extra?: Record<string, unknown>): never {

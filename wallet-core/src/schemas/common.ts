@@ -34,12 +34,25 @@ export const TextSchema = (max: number) =>
     .string()
     .min(1)
     .max(max)
-    .refine((s) => s.trim().length > 0 && !hasControlCharacters(s), 'printable text');
+    .refine(
+      (s) => s.trim().length > 0 && isPrintableText(s),
+      'printable text (no control characters, no broken Unicode)',
+    );
 
-function hasControlCharacters(s: string): boolean {
+/**
+ * Printable Unicode text: no C0 or C1 control characters, no DEL, and no lone UTF-16 surrogate
+ * (which has no UTF-8 form: it could be neither signed canonically nor stored as sent).
+ */
+export function isPrintableText(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return false;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = s.charCodeAt(i + 1);
+      // A high surrogate must be followed by a low one; a low one never comes first.
+      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    }
   }
-  return false;
+  return true;
 }
