@@ -182,7 +182,7 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   v1.use(qrRoutes(ctx, device));
   v1.use(offlineRoutes(ctx, device));
   v1.use(adminRoutes(ctx, admin));
-  v1.use(eventRoutes(ctx));
+  v1.use(eventRoutes(ctx, device));
   v1.use(campaignRoutes(ctx, device, admin));
   v1.use(luckyMoneyRoutes(ctx, device, admin));
   v1.use((req) => {

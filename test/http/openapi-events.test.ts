@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server';
-import { codeOf, expectAuditClean, raw } from './_helpers';
+import { startTestServer, type TestServer, type TestWallet } from '../support/server';
+import { codeOf, expectAuditClean, expectCode, raw } from './_helpers';
 
 interface SseEvent {
   event: string;
   data: Record<string, unknown>;
+}
+
+/** The URL of a wallet's own event stream, with a ticket its device asked for. */
+async function walletStreamUrl(baseUrl: string, wallet: TestWallet): Promise<string> {
+  const { ticket } = await wallet.client.eventsTicket(wallet.walletId);
+  return `${baseUrl}/v1/events?wallet=${wallet.walletId}&ticket=${ticket}`;
 }
 
 /** Opens /v1/events and collects events until `until` matches or the time runs out. */
@@ -79,6 +85,7 @@ describe('OpenAPI document and server-sent events', () => {
       ['/v1/wallets/{walletId}/history', 'get'],
       ['/v1/transfers', 'post'],
       ['/v1/transfers/batch', 'post'],
+      ['/v1/wallets/{walletId}/events/ticket', 'post'],
       ['/v1/events', 'get'],
       ['/v1/admin/audit', 'get'],
     ];
@@ -113,8 +120,8 @@ describe('OpenAPI document and server-sent events', () => {
     const alice = await s.openWallet({ tier: 2, topUp: 10_000 });
     const bob = await s.openWallet({ tier: 2 });
     const carol = await s.openWallet({ tier: 2 });
-    const bobStream = await openStream(`${s.url}/v1/events?wallet=${bob.walletId}`);
-    const carolStream = await openStream(`${s.url}/v1/events?wallet=${carol.walletId}`);
+    const bobStream = await openStream(await walletStreamUrl(s.url, bob));
+    const carolStream = await openStream(await walletStreamUrl(s.url, carol));
     try {
       expect(bobStream.response.headers.get('content-type')).toContain('text/event-stream');
       const paid = await alice.client.pay(alice.walletId, bob.walletId, 777, { memo: 'tea' });
@@ -141,5 +148,37 @@ describe('OpenAPI document and server-sent events', () => {
   it('refuses an oversized wallet query on the stream', async () => {
     const r = await raw(s, 'GET', `/v1/events?wallet=${'w'.repeat(200)}`);
     expect(codeOf(r)).toBe('INVALID_BODY');
+  });
+
+  it("opens a wallet's own stream only with a live ticket from one of its devices", async () => {
+    const alice = await s.openWallet({ tier: 2 });
+    const bob = await s.openWallet({ tier: 2 });
+    const { ticket, expiresAt } = await bob.client.eventsTicket(bob.walletId);
+    expect(expiresAt).toBeGreaterThan(Date.now());
+    const refused = [
+      `/v1/events?wallet=${bob.walletId}`,
+      `/v1/events?wallet=${bob.walletId}&ticket=${'A'.repeat(43)}`,
+      // Bob's ticket names Bob's wallet, not Alice's.
+      `/v1/events?wallet=${alice.walletId}&ticket=${ticket}`,
+    ];
+    for (const path of refused) {
+      const r = await raw(s, 'GET', path);
+      expect([r.status, codeOf(r)], path).toEqual([401, 'UNAUTHENTICATED']);
+    }
+    expect(codeOf(await raw(s, 'GET', `/v1/events?ticket=${ticket}`))).toBe('INVALID_BODY');
+    // Only the wallet's own devices get a ticket for it.
+    await expectCode(alice.client.eventsTicket(bob.walletId), 'FORBIDDEN', 403);
+    const stream = await openStream(`${s.url}/v1/events?wallet=${bob.walletId}&ticket=${ticket}`);
+    expect(stream.response.status).toBe(200);
+    await stream.close();
+    // An expired ticket no longer opens the stream.
+    const realNow = s.ctx.now;
+    s.ctx.now = () => realNow() + 11 * 60_000;
+    try {
+      const late = await raw(s, 'GET', `/v1/events?wallet=${bob.walletId}&ticket=${ticket}`);
+      expect(codeOf(late)).toBe('UNAUTHENTICATED');
+    } finally {
+      s.ctx.now = realNow;
+    }
   });
 });

@@ -1,18 +1,40 @@
 /**
- * Server-Sent Events at /v1/events. `?wallet=<id>` adds that wallet's own
- * events (payments to and from it) to the public stream of ledger activity.
+ * Server-Sent Events at /v1/events: the public stream of ledger activity,
+ * plus, with `?wallet=<id>&ticket=<ticket>`, that wallet's own events
+ * (payments to and from it, top-ups, offline money). The ticket comes from a
+ * device-signed `POST /v1/wallets/{walletId}/events/ticket` (tickets.ts): an
+ * EventSource cannot sign its request, and a wallet's payments are its own.
  */
-import { Router } from 'express';
-import { z } from 'zod';
+import { EcnyError, EventsQuerySchema } from '@ecny-sim/wallet-core';
+import { type RequestHandler, Router } from 'express';
 import type { Ctx } from '../context';
+import { requireOwnWallet } from '../http/device-auth';
 import { parseWith } from '../http/validate';
+import { StreamTickets } from './tickets';
 
-const QuerySchema = z.object({ wallet: z.string().max(80).optional() });
-
-export function eventRoutes(ctx: Ctx): Router {
+export function eventRoutes(ctx: Ctx, device: RequestHandler): Router {
   const r = Router();
-  r.get('/events', (req, res) => {
-    const { wallet } = parseWith(QuerySchema, req.query, 'query');
+  const tickets = new StreamTickets();
+
+  r.post('/wallets/:walletId/events/ticket', device, (req, res) => {
+    const walletId = requireOwnWallet(req);
+    res.json(tickets.issue(walletId, req.device!.deviceId, ctx.now()));
+  });
+
+  r.get('/events', async (req, res) => {
+    const { wallet, ticket } = parseWith(EventsQuerySchema, req.query, 'query');
+    if (wallet !== undefined) {
+      const deviceId = ticket === undefined ? null : tickets.deviceFor(ticket, wallet, ctx.now());
+      const device = deviceId === null ? null : await ctx.store.getDevice(deviceId);
+      if (!device || device.revokedAt !== null) {
+        throw new EcnyError(
+          'UNAUTHENTICATED',
+          "a wallet's own events need a live ticket from POST /v1/wallets/{walletId}/events/ticket",
+        );
+      }
+    } else if (ticket !== undefined) {
+      throw new EcnyError('INVALID_BODY', 'a ticket goes with the wallet it was issued for');
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',

@@ -8,6 +8,7 @@ import {
   CreateDynamicQrRequestSchema,
   CreateWalletResponseSchema,
   ErrorEnvelopeSchema,
+  EventsTicketResponseSchema,
   HistoryResponseSchema,
   InfoResponseSchema,
   IssueRequestSchema,
@@ -185,9 +186,16 @@ describeRoute({
   }),
 });
 describeRoute({
+  method: 'post',
+  path: '/wallets/{walletId}/events/ticket',
+  summary: "A ticket (ten minutes) that opens the wallet's own event stream",
+  auth: 'device',
+  response: EventsTicketResponseSchema,
+});
+describeRoute({
   method: 'get',
   path: '/events',
-  summary: 'Server-Sent Events (?wallet=<id> for its payments)',
+  summary: "Server-Sent Events: ledger activity; ?wallet=<id>&ticket=<ticket> adds the wallet's own events",
   auth: 'none',
 });
 describeRoute({ method: 'get', path: '/stats', summary: 'Circulation figures', auth: 'none' });

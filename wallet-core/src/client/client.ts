@@ -24,6 +24,7 @@ import {
   type CreateWalletResponse,
   type DirectoryEntry,
   ErrorEnvelopeSchema,
+  type EventsTicketResponse,
   type HistoryEntry,
   type InfoResponse,
   type MerchantProfile,
@@ -169,6 +170,14 @@ export class EcnyClient {
 
   setMerchantProfile(walletId: string, profile: MerchantProfile): Promise<{ wallet: WalletView }> {
     return this.request('PUT', `/wallets/${walletId}/merchant`, { body: profile, auth: 'device' });
+  }
+
+  /**
+   * A ticket for this wallet's own event stream: an EventSource cannot sign its request, so it
+   * opens `eventsUrl(walletId, ticket)` instead, until the ticket expires.
+   */
+  eventsTicket(walletId: string): Promise<EventsTicketResponse> {
+    return this.request('POST', `/wallets/${walletId}/events/ticket`, { auth: 'device' });
   }
 
   history(walletId: string, limit = 50): Promise<{ entries: HistoryEntry[] }> {

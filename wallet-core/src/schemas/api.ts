@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  b64url,
   FenOrZeroSchema,
   FenSchema,
   IdSchema,
@@ -161,6 +162,14 @@ export const IssueRequestSchema = z.strictObject({
   amount: FenSchema,
 });
 export const MerchantProfileRequestSchema = MerchantProfileSchema;
+
+/** A ticket that opens a wallet's own event stream (`GET /v1/events?wallet=…&ticket=…`) until it expires. */
+export const EventsTicketResponseSchema = z.object({ ticket: b64url(32), expiresAt: TimestampSchema });
+/** The query of `GET /v1/events`: the public stream alone, or with a wallet's own events (its ticket). */
+export const EventsQuerySchema = z.strictObject({
+  wallet: IdSchema.optional(),
+  ticket: b64url(32).optional(),
+});
 export const SignatureOnlySchema = z.strictObject({ sig: SignatureSchema });
 
 export type MerchantProfile = z.infer<typeof MerchantProfileSchema>;
@@ -175,4 +184,5 @@ export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 export type DirectoryEntry = z.infer<typeof DirectoryEntrySchema>;
 export type InfoResponse = z.infer<typeof InfoResponseSchema>;
 export type AuditReport = z.infer<typeof AuditReportSchema>;
+export type EventsTicketResponse = z.infer<typeof EventsTicketResponseSchema>;
 export type IssueRequest = z.infer<typeof IssueRequestSchema>;

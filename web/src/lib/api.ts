@@ -28,7 +28,12 @@ export function createApiClient(
   });
 }
 
-/** URL of the live event stream; with a wallet id it also carries that wallet's own events. */
-export function eventsUrl(walletId?: string): string {
-  return walletId ? `/v1/events?wallet=${encodeURIComponent(walletId)}` : '/v1/events';
+/**
+ * URL of the live event stream; with a wallet id and the ticket one of its devices asked for
+ * (`EcnyClient.eventsTicket`) it also carries that wallet's own events.
+ */
+export function eventsUrl(wallet?: { walletId: string; ticket: string }): string {
+  return wallet
+    ? `/v1/events?wallet=${encodeURIComponent(wallet.walletId)}&ticket=${encodeURIComponent(wallet.ticket)}`
+    : '/v1/events';
 }

@@ -64,6 +64,42 @@ const CACHED_WALLET = 'cache/wallet';
 /** Errors that mean the stored device is not (or no longer) known to this server. */
 const STALE_DEVICE_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'WALLET_NOT_FOUND', 'DEVICE_REVOKED']);
 
+/** Pause before asking for a new stream ticket after a refusal or a closed stream. */
+const TICKET_RETRY_MS = 3_000;
+
+/**
+ * A ticket for the wallet's own event stream, asked for with the device's signed client (an
+ * EventSource cannot sign); `renew` asks for another.
+ */
+function useStreamTicket(
+  walletId: string | undefined,
+  client: EcnyClient | null,
+): { walletId: string; ticket: string; renew: () => void } | null {
+  const [ticket, setTicket] = useState<{ walletId: string; ticket: string } | null>(null);
+  const [round, setRound] = useState(0);
+  const renew = useCallback(() => setRound((r) => r + 1), []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new round asks again for the same wallet
+  useEffect(() => {
+    setTicket(null);
+    if (!walletId || !client) return;
+    let live = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    client.eventsTicket(walletId).then(
+      (t) => {
+        if (live) setTicket({ walletId, ticket: t.ticket });
+      },
+      () => {
+        if (live) retry = setTimeout(renew, TICKET_RETRY_MS);
+      },
+    );
+    return () => {
+      live = false;
+      clearTimeout(retry);
+    };
+  }, [walletId, client, round, renew]);
+  return ticket && ticket.walletId === walletId ? { ...ticket, renew } : null;
+}
+
 export function usePhoneSession(phone: number, assignment?: DemoAssignment): PhoneSession {
   const keyStore = useMemo(() => new PhoneKeyStore(phone), [phone]);
   const [status, setStatus] = useState<PhoneStatus>('loading');
@@ -203,7 +239,8 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
   );
 
   const walletId = status === 'ready' && !airplane ? device?.walletId : undefined;
-  const stream = useEventSource(walletId ? eventsUrl(walletId) : null, {
+  const streamTicket = useStreamTicket(walletId, client);
+  const stream = useEventSource(streamTicket ? eventsUrl(streamTicket) : null, {
     'payment.settled': (data) => {
       const event = data as { to?: string; from?: string; amount?: number };
       if (event.to === walletId && typeof event.amount === 'number') {
@@ -223,6 +260,14 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
     'offline.deposited': () => walletChanged(),
     'offline.synced': () => walletChanged(),
   });
+
+  // A stream the server closed (its ticket expired, or the server restarted) reopens with a new one.
+  const renewTicket = streamTicket?.renew;
+  useEffect(() => {
+    if (stream !== 'closed' || !renewTicket) return;
+    const timer = setTimeout(renewTicket, TICKET_RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [stream, renewTicket]);
 
   const adopt = useCallback(
     async (demo: DemoWallet) => {
