@@ -180,5 +180,10 @@ describe('OpenAPI document and server-sent events', () => {
     } finally {
       s.ctx.now = realNow;
     }
+    // Nor does a live ticket of a device revoked since.
+    const fresh = await bob.client.eventsTicket(bob.walletId);
+    await s.ctx.store.revokeDevice(bob.deviceId, 'lost phone', Date.now());
+    const revoked = await raw(s, 'GET', `/v1/events?wallet=${bob.walletId}&ticket=${fresh.ticket}`);
+    expect(codeOf(revoked)).toBe('UNAUTHENTICATED');
   });
 });
