@@ -153,3 +153,9 @@ export async function expectAuditClean(s: TestServer): Promise<void> {
   expect(report.breaks).toEqual([]);
   expect(report.ok).toBe(true);
 }
+
+/** The URL of a wallet's own event stream, with a ticket its device asked for. */
+export async function walletEventsUrl(s: TestServer, wallet: TestWallet): Promise<string> {
+  const { ticket } = await wallet.client.eventsTicket(wallet.walletId);
+  return `${s.url}/v1/events?wallet=${wallet.walletId}&ticket=${ticket}`;
+}

@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer, type TestWallet } from '../support/server';
-import { codeOf, expectAuditClean, expectCode, raw } from './_helpers';
+import { startTestServer, type TestServer } from '../support/server';
+import { codeOf, expectAuditClean, expectCode, raw, walletEventsUrl } from './_helpers';
 
 interface SseEvent {
   event: string;
   data: Record<string, unknown>;
-}
-
-/** The URL of a wallet's own event stream, with a ticket its device asked for. */
-async function walletStreamUrl(baseUrl: string, wallet: TestWallet): Promise<string> {
-  const { ticket } = await wallet.client.eventsTicket(wallet.walletId);
-  return `${baseUrl}/v1/events?wallet=${wallet.walletId}&ticket=${ticket}`;
 }
 
 /** Opens /v1/events and collects events until `until` matches or the time runs out. */
@@ -120,8 +114,8 @@ describe('OpenAPI document and server-sent events', () => {
     const alice = await s.openWallet({ tier: 2, topUp: 10_000 });
     const bob = await s.openWallet({ tier: 2 });
     const carol = await s.openWallet({ tier: 2 });
-    const bobStream = await openStream(await walletStreamUrl(s.url, bob));
-    const carolStream = await openStream(await walletStreamUrl(s.url, carol));
+    const bobStream = await openStream(await walletEventsUrl(s, bob));
+    const carolStream = await openStream(await walletEventsUrl(s, carol));
     try {
       expect(bobStream.response.headers.get('content-type')).toContain('text/event-stream');
       const paid = await alice.client.pay(alice.walletId, bob.walletId, 777, { memo: 'tea' });
