@@ -17,7 +17,7 @@ import {
 } from '@ecny-sim/wallet-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, type TestWallet } from '../support/server';
-import { balanceOf, codeOf, expectCode, makeTransfer, raw, signedRaw } from './_helpers';
+import { balanceOf, codeOf, expectCode, makeTransfer, raw, signedRaw, walletEventsUrl } from './_helpers';
 
 /** Singapore PayNow static payload (valid EMVCo MPM of another scheme). */
 const PAYNOW_STATIC =
@@ -296,7 +296,7 @@ describe('QR payments over HTTP', () => {
     it("notifies the merchant over SSE with 'qr.paid' and 'payment.settled'", async () => {
       const merchant = await openMerchant();
       const alice = await s.openWallet({ topUp: 10_000 });
-      const stream = await openStream(`${s.url}/v1/events?wallet=${merchant.walletId}`);
+      const stream = await openStream(await walletEventsUrl(s, merchant));
       try {
         const { payload, bill } = await merchant.client.createDynamicQr(merchant.walletId, 888);
         const transfer = makeTransfer(alice, merchant.walletId, 888);
@@ -370,6 +370,30 @@ describe('QR payments over HTTP', () => {
       expect((await s.audit()).ok).toBe(true);
     });
 
+    it("a charge the customer cannot afford or may not make tells the merchant none of the customer's figures", async () => {
+      const merchant = await openMerchant();
+      const bob = await s.openWallet({ tier: 3, topUp: 21_457 });
+      const charge = async (amount: number) => {
+        const { text } = createPaymentCode(
+          { walletId: bob.walletId, deviceId: bob.deviceId, maxAmount: 1_000_000 },
+          bob.signer,
+        );
+        return merchant.client.chargePaymentCode(merchant.walletId, text, amount);
+      };
+      const digest = await s.ctx.store.ledgerDigest();
+      const short = await expectCode(charge(100_000), 'INSUFFICIENT_FUNDS', 409);
+      const overLimit = await expectCode(charge(500_001), 'LIMIT_PER_PAYMENT', 422);
+      for (const e of [short, overLimit]) {
+        const told = `${e.message} ${JSON.stringify(e.details ?? {})}`;
+        // Neither the balance (in fen or in yuan) nor the tier or its limit.
+        for (const figure of ['21457', '214.57', '500000', '5,000', 'tier 3']) {
+          expect(told, told).not.toContain(figure);
+        }
+      }
+      expect(await s.ctx.store.ledgerDigest()).toBe(digest);
+      expect(await balanceOf(bob)).toBe(21_457);
+      expect((await s.audit()).ok).toBe(true);
+    });
     it('refuses an expired code, an amount over the cap, a foreign signer and the tier limits', async () => {
       const merchant = await openMerchant();
       const alice = await s.openWallet({ tier: 4, topUp: 300_000 });
@@ -484,8 +508,8 @@ describe('QR payments over HTTP', () => {
     it('20 parallel charges of one code: exactly one succeeds; both wallets get SSE events', async () => {
       const merchant = await openMerchant();
       const alice = await s.openWallet({ topUp: 10_000 });
-      const payerStream = await openStream(`${s.url}/v1/events?wallet=${alice.walletId}`);
-      const merchantStream = await openStream(`${s.url}/v1/events?wallet=${merchant.walletId}`);
+      const payerStream = await openStream(await walletEventsUrl(s, alice));
+      const merchantStream = await openStream(await walletEventsUrl(s, merchant));
       try {
         const { text } = createPaymentCode(
           { walletId: alice.walletId, deviceId: alice.deviceId, maxAmount: 1_000 },

@@ -110,6 +110,9 @@ describe('touch payment between two offline devices (in-memory transport)', () =
     expect(payer.error!.code).toBe('INSUFFICIENT_OFFLINE_FUNDS');
     expect(payee.state).toBe('cancelled');
     expect(payee.reject!.code).toBe('INSUFFICIENT_OFFLINE_FUNDS');
+    // The payer knows what its coins cover; the payee learns only that they do not.
+    expect(payer.error!.message).toContain('1000');
+    expect(payee.reject!.message).toBe("the payer's offline coins do not cover this amount");
     // The change coins stay with each payer, one hop further.
     const change = await wallets[1]!.unspentCoins();
     expect(change.map((c) => [c.amount, coinHops(c.coin)])).toEqual([[1_000, 2]]);

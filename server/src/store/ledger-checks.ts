@@ -3,6 +3,7 @@
  * and PostgreSQL stores (each reads balances and daily totals its own way,
  * then asks these).
  */
+import { formatFen } from '@ecny-sim/wallet-core';
 import type { LedgerTransfer } from './store';
 
 /** A group refused by one of its transfers (`index`); the store answers it with `code`. */
@@ -34,6 +35,9 @@ export function checkTransferShape(t: LedgerTransfer, index: number): void {
 /**
  * Funds on the debit side, the payee's balance cap and the payer's daily limit
  * (`usedToday` is what the daily key has used so far, asked only when there is a limit).
+ * The refusals name no balance, cap or daily total: they reach whoever asked for the
+ * transfer, a merchant charging a customer's payment code or a payer paying a stranger,
+ * and a wallet's figures are its owner's.
  */
 export function checkTransferFits(
   t: LedgerTransfer,
@@ -45,7 +49,7 @@ export function checkTransferFits(
   if (!debit.allowNegative && debit.balance < t.amount) {
     throw new GroupRejected(
       'INSUFFICIENT_FUNDS',
-      `${t.debit} holds ${debit.balance} fen, ${t.amount} needed`,
+      `${t.debit} does not hold the ${formatFen(t.amount)} this transfer needs`,
       index,
     );
   }
@@ -53,7 +57,7 @@ export function checkTransferFits(
   if (limits?.creditBalanceMax != null && credit.balance + t.amount > limits.creditBalanceMax) {
     throw new GroupRejected(
       'LIMIT_BALANCE_CAP',
-      `the payee's balance would exceed its tier cap of ${limits.creditBalanceMax} fen`,
+      "this would take the receiving wallet's balance over its tier's cap",
       index,
     );
   }
@@ -62,7 +66,7 @@ export function checkTransferFits(
     if (today + t.amount > limits.dailyMax) {
       throw new GroupRejected(
         'LIMIT_PER_DAY',
-        `daily limit of ${limits.dailyMax} fen reached (${today} fen used today)`,
+        "this would pass the paying wallet's daily limit for its tier",
         index,
       );
     }

@@ -93,7 +93,11 @@ export function tierSpec(tier: number): TierSpec {
   return TIER_SPECS[tier];
 }
 
-/** Why an online payment of `amount` breaks the payer's limits, or null when it is within them. */
+/**
+ * Why an online payment of `amount` breaks the payer's limits, or null when it is within them.
+ * The reason names neither the tier nor its figures: it may reach a merchant charging the
+ * payer's code, and the payer's own app knows its tier's limits (TIER_SPECS).
+ */
 export function checkPayerLimits(
   tier: Tier,
   amount: Fen,
@@ -103,13 +107,13 @@ export function checkPayerLimits(
   if (perPayment !== null && amount > perPayment) {
     return {
       code: 'LIMIT_PER_PAYMENT',
-      message: `tier ${tier} allows at most ${perPayment} fen per payment`,
+      message: "the amount is over the paying wallet's limit per payment",
     };
   }
   if (perDay !== null && spentToday + amount > perDay) {
     return {
       code: 'LIMIT_PER_DAY',
-      message: `tier ${tier} allows at most ${perDay} fen of payments per day`,
+      message: "this payment would pass the paying wallet's daily limit",
     };
   }
   return null;

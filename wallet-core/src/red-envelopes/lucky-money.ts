@@ -15,7 +15,7 @@
 import { utf8ToBytes } from '../crypto/bytes';
 import { domainTag } from '../crypto/hash';
 import { EcnyError } from '../errors/index';
-import { type Fen, isFen } from '../money/fen';
+import { type Fen, formatFen, isFen } from '../money/fen';
 import { Sha256Stream } from './stream';
 
 /** Largest single share: ¥200. */
@@ -67,7 +67,7 @@ export function validateLuckyMoney(spec: LuckyMoneySpec): void {
   if (total < shares * LUCKY_MIN_SHARE) {
     throw new EcnyError(
       'LUCKY_BAD_SPLIT',
-      `${total} fen cannot give each of ${shares} shares at least 1 fen`,
+      `${formatFen(total)} cannot give each of ${shares} shares at least ${formatFen(LUCKY_MIN_SHARE)}`,
       {
         total,
         shares,
@@ -78,7 +78,7 @@ export function validateLuckyMoney(spec: LuckyMoneySpec): void {
   if (total > shares * LUCKY_MAX_SHARE) {
     throw new EcnyError(
       'LUCKY_BAD_SPLIT',
-      `${total} fen over ${shares} shares would put more than ¥200 in a share (at most ${shares * LUCKY_MAX_SHARE} fen)`,
+      `a share holds at most ${formatFen(LUCKY_MAX_SHARE)}, so ${shares} shares take at most ${formatFen(shares * LUCKY_MAX_SHARE)}, not ${formatFen(total)}`,
       { total, shares, max: shares * LUCKY_MAX_SHARE },
     );
   }

@@ -86,8 +86,10 @@ export class PayerSession {
       this.state = 'awaiting-ack';
       return { type: 'payment-bundle', bundle: bytes };
     } catch (e) {
+      // The payer keeps the whole error; the payee is told the code and a plain reason, never the
+      // payer's figures (what its coins cover, say).
       const err = this.#fail(e);
-      return this.#rejectMessage(request.requestId, err.code, err.message);
+      return this.#rejectMessage(request.requestId, err.code, reasonForPayee(err.code));
     }
   }
 
@@ -122,4 +124,11 @@ export async function runPayer(
     if (reply) transport.send(reply);
   }
   return session;
+}
+
+/** What a payee is told of a payer's failure: a reason without the payer's own figures. */
+function reasonForPayee(code: string): string {
+  return code === 'INSUFFICIENT_OFFLINE_FUNDS'
+    ? "the payer's offline coins do not cover this amount"
+    : 'the payer could not make this payment';
 }
