@@ -60,10 +60,31 @@ describe('device-signed requests', () => {
     }
     const ok = await signedRaw(s, alice, 'GET', walletPath(), '', { timestamp: Date.now() - 60_000 });
     expect(ok.status).toBe(200);
-    const junk = await raw(s, 'GET', walletPath(), {
-      headers: { ...authHeaders(alice, 'GET', walletPath(), ''), 'x-ecny-timestamp': 'yesterday' },
-    });
-    expect(codeOf(junk)).toBe('STALE_REQUEST');
+  });
+
+  it('accepts only a canonical decimal timestamp: anything else is malformed, not stale', async () => {
+    const timestamp = Date.now();
+    // each is the signed timestamp (or no time at all) written another way
+    for (const text of [
+      'abc',
+      'yesterday',
+      `${timestamp}.0`,
+      `+${timestamp}`,
+      `0${timestamp}`,
+      '1e12',
+      '0x1',
+      '-1',
+    ]) {
+      const headers = {
+        ...authHeaders(alice, 'GET', walletPath(), '', { timestamp }),
+        'x-ecny-timestamp': text,
+      };
+      const r = await raw(s, 'GET', walletPath(), { headers });
+      expect([r.status, codeOf(r)], text).toEqual([401, 'UNAUTHENTICATED']);
+      expect((r.json as { error: { message: string } }).error.message).toMatch(/malformed timestamp/);
+    }
+    const exact = await signedRaw(s, alice, 'GET', walletPath(), '', { timestamp });
+    expect(exact.status).toBe(200);
   });
 
   it('rejects a bit-flipped signature, a forged one and a signature by another device key', async () => {

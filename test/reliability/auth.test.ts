@@ -193,7 +193,7 @@ describe('signatures and replay', () => {
       await expectRefused(await get(other), 'REPLAYED_REQUEST', 401);
     });
 
-    it('stale and future timestamps, and non-numeric ones -> STALE_REQUEST', async () => {
+    it('stale and future timestamps -> STALE_REQUEST; non-canonical ones -> UNAUTHENTICATED', async () => {
       for (const skew of [
         -(REQUEST_FRESHNESS_MS + 1_000),
         REQUEST_FRESHNESS_MS + 1_000,
@@ -205,11 +205,7 @@ describe('signatures and replay', () => {
       }
       for (const ts of ['yesterday', '1e12', '-1', '9'.repeat(30), '0x1', ' ']) {
         const h = authHeaders(alice, 'GET', walletPath(), '');
-        await expectRefused(
-          await get({ ...h, 'x-ecny-timestamp': ts }),
-          ts === ' ' ? 'UNAUTHENTICATED' : 'STALE_REQUEST',
-          401,
-        );
+        await expectRefused(await get({ ...h, 'x-ecny-timestamp': ts }), 'UNAUTHENTICATED', 401);
       }
     });
 

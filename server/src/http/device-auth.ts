@@ -49,6 +49,8 @@ export class ReplayGuard {
 }
 
 const NONCE = /^[A-Za-z0-9_-]{8,64}$/;
+/** Milliseconds since the epoch in canonical decimal: no sign, exponent, fraction, leading zero or blank. */
+const TIMESTAMP = /^(?:0|[1-9][0-9]{0,15})$/;
 
 export function deviceAuth(ctx: Ctx, guard: ReplayGuard) {
   return async (req: Request, _res: Response, next: NextFunction) => {
@@ -59,9 +61,17 @@ export function deviceAuth(ctx: Ctx, guard: ReplayGuard) {
     if (!deviceId || !timestampText || !nonce || !sig) {
       throw new EcnyError('UNAUTHENTICATED', 'this call must be signed by a device (x-ecny-* headers)');
     }
-    const timestamp = Number(timestampText);
+    // Only the text the signer wrote is accepted: "abc" or "1e12" is not a time to compare with the
+    // clock, and "<ts>.0" must not pass for the signed "<ts>".
+    const timestamp = TIMESTAMP.test(timestampText) ? Number(timestampText) : Number.NaN;
+    if (!Number.isSafeInteger(timestamp)) {
+      throw new EcnyError(
+        'UNAUTHENTICATED',
+        'malformed timestamp: milliseconds since the epoch, digits only',
+      );
+    }
     const now = ctx.now();
-    if (!Number.isSafeInteger(timestamp) || Math.abs(now - timestamp) > REQUEST_FRESHNESS_MS) {
+    if (Math.abs(now - timestamp) > REQUEST_FRESHNESS_MS) {
       throw new EcnyError('STALE_REQUEST', 'the request timestamp is too far from the server clock');
     }
     if (!NONCE.test(nonce)) throw new EcnyError('UNAUTHENTICATED', 'malformed nonce');
