@@ -84,14 +84,24 @@ describe('bad request bodies are refused with a code and change nothing', () => 
     ['single quotes', "{'amount': 1}"],
     ['a trailing comma', '{"amount": 1,}'],
     ['NaN', '{"amount": NaN}'],
-    // strict JSON bodies: only an object or an array at the top
+  ])('POST /v1/transfers with %s -> MALFORMED_JSON, not valid JSON', async (_name, body) => {
+    const r = await postTransfer(body);
+    expect([r.status, codeOf(r)]).toEqual([400, 'MALFORMED_JSON']);
+    expect((r.json as { error: { message: string } }).error.message).toBe('the body is not valid JSON');
+  });
+
+  it.each([
+    // strict JSON bodies: only an object or an array at the top; these are JSON all the same
     ['null', 'null'],
     ['a number', '42'],
     ['a string', '"transfer"'],
-  ])('POST /v1/transfers with %s -> MALFORMED_JSON', async (_name, body) => {
+    ['true', 'true'],
+  ])('POST /v1/transfers with %s -> MALFORMED_JSON, which says an object is needed', async (_name, body) => {
     const r = await postTransfer(body);
-    expect(r.status).toBe(400);
-    expect(codeOf(r)).toBe('MALFORMED_JSON');
+    expect([r.status, codeOf(r)]).toEqual([400, 'MALFORMED_JSON']);
+    expect((r.json as { error: { message: string } }).error.message).toBe(
+      'the body must be a JSON object (or array where a route takes one)',
+    );
   });
 
   it('a body over the limit -> BODY_TOO_LARGE (64 kB; 2 MB on the batch endpoint)', async () => {

@@ -4,7 +4,6 @@ import { type RequestHandler, Router } from 'express';
 import type { Ctx } from '../context';
 import { parseWith } from '../http/validate';
 import { runAudit } from '../ledger/audit';
-import { throwIfRejected } from '../wallets/service';
 import { issueToOperator } from '../world/world';
 
 export async function circulation(ctx: Ctx) {
@@ -51,7 +50,15 @@ export function adminRoutes(ctx: Ctx, admin: RequestHandler): Router {
     const outcome = await ctx.store.applyTransfers(
       issueToOperator(body.operatorId, body.amount, `issue:${body.operatorId}:${body.requestId}`),
     );
-    throwIfRejected(outcome);
+    // The refusal speaks of the caller's request id, not of the ledger's keys.
+    if (!outcome.ok) {
+      throw outcome.code === 'IDEMPOTENCY_CONFLICT'
+        ? new EcnyError(
+            'IDEMPOTENCY_CONFLICT',
+            `request id ${body.requestId} was used for another issuance to ${body.operatorId}`,
+          )
+        : new EcnyError(outcome.code, 'the ledger refused this issuance; nothing was issued');
+    }
     if (!outcome.duplicate) ctx.events.publish('ledger.activity', { kind: 'issue', amount: body.amount });
     res.json({ issued: body.amount, ledgerSeq: outcome.transfers[0]!.seq });
   });

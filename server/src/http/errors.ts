@@ -82,6 +82,26 @@ export function zodToEcny(error: ZodError, what = 'body'): EcnyError {
   return new EcnyError('INVALID_BODY', `invalid ${what}: ${summary}`, { issues });
 }
 
+/**
+ * The JSON parser takes only an object or an array at the top: `null`, `42` or `"hi"` are JSON all
+ * the same, and are told so (the same code, as clients match on it).
+ */
+function malformedJson(err: { body?: unknown }): EcnyError {
+  let json = false;
+  if (typeof err.body === 'string') {
+    try {
+      JSON.parse(err.body);
+      json = true;
+    } catch {
+      // not JSON at all
+    }
+  }
+  return new EcnyError(
+    'MALFORMED_JSON',
+    json ? 'the body must be a JSON object (or array where a route takes one)' : 'the body is not valid JSON',
+  );
+}
+
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
@@ -96,8 +116,7 @@ export function errorHandler(log: (line: Record<string, unknown>) => void): Erro
     else if (err instanceof ZodError) e = zodToEcny(err);
     else if (bodyParser.type === 'entity.too.large')
       e = new EcnyError('BODY_TOO_LARGE', 'the request body is too large');
-    else if (bodyParser.type === 'entity.parse.failed')
-      e = new EcnyError('MALFORMED_JSON', 'the body is not valid JSON');
+    else if (bodyParser.type === 'entity.parse.failed') e = malformedJson(err);
     else if (bodyParser.type === 'encoding.unsupported' || bodyParser.type === 'charset.unsupported') {
       e = new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'the body must be UTF-8 JSON');
     } else if (typeof bodyParser.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500) {
