@@ -294,6 +294,26 @@ describe('offline touch payments in the browser', () => {
     await refused.waitFor({ timeout: 15_000 });
     expect(await refused.getAttribute('data-code')).toBe('DEVICE_REVOKED');
     await p1.getByTestId('device-revoked').waitFor();
+    // The phone says so, with why, and drops what needs the server: no stale balance, no online tabs.
+    await p1.getByTestId('revoked-state').waitFor();
+    await waitForValue(
+      async () => /1 double spend.*¥10\.00/.test((await p1.getByTestId('revoked-why').textContent()) ?? ''),
+      true,
+      { what: 'why the device was revoked' },
+    );
+    expect(await p1.getByTestId('balance').count()).toBe(0);
+    expect(await p1.getByTestId('tab-pay').count()).toBe(0);
+    expect(await p1.getByTestId('tab-history').count()).toBe(0);
+    // And it stops calling the server with its device: nothing signed by it goes out any more.
+    const culprit = await demoDeviceId('Li Wei');
+    const signedByCulprit: string[] = [];
+    const onRequest = (request: { headers(): Record<string, string>; url(): string }) => {
+      if (request.headers()['x-ecny-device'] === culprit) signedByCulprit.push(request.url());
+    };
+    page.on('request', onRequest);
+    await new Promise((ok) => setTimeout(ok, 6_000));
+    page.off('request', onRequest);
+    expect(signedByCulprit).toEqual([]);
 
     // The issuer panel: the case, its two signatures, the culprit, the proof checked in the browser.
     const culpritDevice = await demoDeviceId('Li Wei');
@@ -333,6 +353,18 @@ describe('offline touch payments in the browser', () => {
     const honest = await touchPay(p2, p1, '1', { pick: byButton(p2, 1) });
     expect(honest.payer).toEqual({ status: 'failed', code: 'DEVICE_REVOKED' });
     expect(honest.payee.code).toBe('DEVICE_REVOKED');
+
+    // After a reload the server's refusal brings back the same state, whose remove button fits its card.
+    await setAirplane(p1, false);
+    await page.reload();
+    await p1.getByTestId('revoked-state').waitFor({ timeout: 15_000 });
+    const card = await p1.getByTestId('revoked-state').boundingBox();
+    const button = await p1.getByTestId('revoked-forget').boundingBox();
+    expect(card && button).toBeTruthy();
+    expect(button!.x).toBeGreaterThanOrEqual(card!.x);
+    expect(button!.x + button!.width).toBeLessThanOrEqual(card!.x + card!.width);
+    await p1.getByTestId('revoked-forget').click();
+    await p1.getByTestId('create-wallet').waitFor();
 
     await expectAuditOk();
     watched!.assertNoProblems();

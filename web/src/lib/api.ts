@@ -12,20 +12,56 @@ export function apiBaseUrl(): string {
  * A client for public calls, or for signed wallet calls when given the phone's
  * device identity. With `offline` (a phone's airplane mode) every call is
  * refused with AIRPLANE_MODE while it returns true, without touching the network.
+ * `onDeviceRevoked` hears the server's DEVICE_REVOKED answer to any call (with its
+ * message) before the caller sees the error; once `revoked` returns true, signed
+ * calls are refused here with DEVICE_REVOKED: a revocation is final, so asking
+ * again would only earn more 403s.
  */
 export function createApiClient(
   device?: DeviceIdentity,
-  options: { offline?: () => boolean } = {},
+  options: {
+    offline?: () => boolean;
+    revoked?: () => boolean;
+    onDeviceRevoked?: (message: string) => void;
+  } = {},
 ): EcnyClient {
-  const offline = options.offline;
+  const { offline, revoked, onDeviceRevoked } = options;
   return new EcnyClient({
     baseUrl: apiBaseUrl(),
-    fetch: (input, init) =>
-      offline?.()
-        ? Promise.reject(new EcnyError('AIRPLANE_MODE', 'airplane mode is on: this phone has no network'))
-        : window.fetch(input, init),
+    fetch: async (input, init) => {
+      if (offline?.()) throw new EcnyError('AIRPLANE_MODE', 'airplane mode is on: this phone has no network');
+      if (revoked?.() && isSigned(init)) {
+        throw new EcnyError('DEVICE_REVOKED', 'this device was revoked; it no longer calls the server', {
+          status: 403,
+        });
+      }
+      const response = await window.fetch(input, init);
+      if (response.status === 403 && onDeviceRevoked) {
+        const code = await revokedMessage(response.clone());
+        if (code !== null) onDeviceRevoked(code);
+      }
+      return response;
+    },
     ...(device ? { device } : {}),
   });
+}
+
+function isSigned(init: RequestInit | undefined): boolean {
+  const headers = init?.headers;
+  if (!headers) return false;
+  if (headers instanceof Headers) return headers.has('x-ecny-device');
+  if (Array.isArray(headers)) return headers.some(([name]) => name.toLowerCase() === 'x-ecny-device');
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'x-ecny-device');
+}
+
+/** The message of a DEVICE_REVOKED error envelope, else null. */
+async function revokedMessage(response: Response): Promise<string | null> {
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    return body.error?.code === 'DEVICE_REVOKED' ? String(body.error.message ?? '') : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

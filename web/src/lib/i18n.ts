@@ -210,6 +210,13 @@ const en = {
   'fraud.verified': 'verified',
   'fraud.invalid': 'invalid',
   'fraud.close': 'Close',
+  'revoked.title': 'This device was revoked',
+  'revoked.whyFraud':
+    'The issuer found {n} double spend(s) signed by this device ({amount}) and no longer accepts it.',
+  'revoked.whyUnknown': 'The issuer no longer accepts this device.',
+  'revoked.effect':
+    'It cannot pay online, load or deposit coins any more, and its online balance is not shown here.',
+  'revoked.todo': 'Remove the wallet from this phone, then open a new wallet or set up another one.',
   ...redEnvelopeMessagesEn,
   ...consoleMessagesEn,
 } as const;
@@ -415,6 +422,11 @@ const zh: Record<MessageKey, string> = {
   'fraud.verified': 'verified',
   'fraud.invalid': '无效',
   'fraud.close': '关闭',
+  'revoked.title': '本设备已被吊销',
+  'revoked.whyFraud': '发行方发现本设备签署了 {n} 笔双花（{amount}），已不再接受本设备。',
+  'revoked.whyUnknown': '发行方已不再接受本设备。',
+  'revoked.effect': '本设备不能再在线付款、存入或转回硬币，这里也不再显示在线余额。',
+  'revoked.todo': '请从本机移除钱包，然后开立新钱包或设置其他钱包。',
   ...redEnvelopeMessagesZh,
   ...consoleMessagesZh,
 };

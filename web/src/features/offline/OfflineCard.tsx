@@ -122,7 +122,7 @@ function LoadForm() {
         <button
           type="submit"
           className="button"
-          disabled={busy || !amount || session.airplane}
+          disabled={busy || !amount || session.airplane || !!session.revoked}
           data-testid="load-submit"
         >
           {t('offline.load')}
@@ -227,6 +227,7 @@ function DepositButton() {
         disabled={
           busy ||
           session.airplane ||
+          !!session.revoked ||
           !offline.balances ||
           offline.balances.offline + offline.balances.restricted === 0
         }

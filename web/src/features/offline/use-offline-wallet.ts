@@ -164,6 +164,12 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
     };
   }, [ready, deviceId, kv, issuer, attempt]);
 
+  // A revocation the wallet learned (at sync, or stored before a reload) is the phone's too.
+  const { deviceRevoked } = session;
+  useEffect(() => {
+    if (revoked) deviceRevoked();
+  }, [revoked, deviceRevoked]);
+
   const refresh = useCallback(async () => {
     const w = walletRef.current;
     if (w) await readState(w);
@@ -199,7 +205,10 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
       uploaded = items.length;
       const response = await client.sync(device.deviceId, items);
       await w.applySync(response);
-      if (response.revokedDevices.includes(device.deviceId)) await w.markRevoked();
+      if (response.revokedDevices.includes(device.deviceId)) {
+        await w.markRevoked();
+        session.deviceRevoked();
+      }
       report = {
         at: response.time,
         uploaded,

@@ -15,7 +15,8 @@ import type { DemoAssignment } from './api/demo-wallets';
 import { useIssuerInfo } from './api/info';
 import { Onboarding } from './onboarding/Onboarding';
 import { PhoneContext } from './phone-context';
-import { PHONE_TABS, type PhoneTabId } from './phone-tabs';
+import { PHONE_TABS, type PhoneTabId, REVOKED_TABS } from './phone-tabs';
+import { RevokedDevice } from './RevokedDevice';
 import { isStaleDevice, type PhoneSession, usePhoneSession } from './use-phone-session';
 import './wallet.css';
 
@@ -31,7 +32,9 @@ export function Phone({ phone, demo }: { phone: number; demo?: DemoAssignment })
     setTabWallet(walletId);
     setTab('home');
   }
-  const active = PHONE_TABS.find((x) => x.id === tab) ?? PHONE_TABS[0]!;
+  // A revoked device keeps only what works without the server: its offline coins, touch, settings.
+  const tabs = session.revoked ? PHONE_TABS.filter((x) => REVOKED_TABS.has(x.id)) : PHONE_TABS;
+  const active = tabs.find((x) => x.id === tab) ?? tabs[0]!;
   // Offline coins and touch payments of this phone; a touch from another phone brings up the touch screen.
   const offline = useOfflineWallet(session, issuer);
   const showTouch = useCallback(() => setTab('touch'), []);
@@ -55,6 +58,7 @@ export function Phone({ phone, demo }: { phone: number; demo?: DemoAssignment })
               {session.status === 'failed' && <FailedDevice session={session} />}
               {session.status === 'ready' && (
                 <>
+                  <RevokedDevice />
                   <ReceivedNotice session={session} />
                   <active.Screen />
                 </>
@@ -64,21 +68,23 @@ export function Phone({ phone, demo }: { phone: number; demo?: DemoAssignment })
         </PhoneContext>
         {session.status === 'ready' && (
           <nav className="tab-bar">
-            {PHONE_TABS.filter((x) => x.inTabBar !== false).map((x) => (
-              <button
-                key={x.id}
-                type="button"
-                className={x.id === tab ? 'tab active' : 'tab'}
-                aria-current={x.id === tab ? 'page' : undefined}
-                data-testid={`tab-${x.id}`}
-                onClick={() => setTab(x.id)}
-              >
-                <span className="tab-icon" aria-hidden="true">
-                  {x.icon}
-                </span>
-                {t(x.label)}
-              </button>
-            ))}
+            {tabs
+              .filter((x) => x.inTabBar !== false)
+              .map((x) => (
+                <button
+                  key={x.id}
+                  type="button"
+                  className={x.id === tab ? 'tab active' : 'tab'}
+                  aria-current={x.id === tab ? 'page' : undefined}
+                  data-testid={`tab-${x.id}`}
+                  onClick={() => setTab(x.id)}
+                >
+                  <span className="tab-icon" aria-hidden="true">
+                    {x.icon}
+                  </span>
+                  {t(x.label)}
+                </button>
+              ))}
           </nav>
         )}
       </div>
@@ -131,7 +137,12 @@ function FailedDevice({ session }: { session: PhoneSession }) {
     <div className="card">
       <ErrorNotice error={session.error} onRetry={() => void session.refresh()} />
       {isStaleDevice(session.error) && (
-        <button type="button" className="button secondary" onClick={() => void session.forget()}>
+        <button
+          type="button"
+          className="button secondary wide wrap"
+          onClick={() => void session.forget()}
+          data-testid="failed-forget"
+        >
           {t('settings.forget')}
         </button>
       )}

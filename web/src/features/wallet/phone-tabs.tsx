@@ -52,3 +52,6 @@ export const PHONE_TABS: readonly PhoneTab[] = [
   { id: 'history', label: 'tab.history', icon: '≡', Screen: HistoryScreen },
   { id: 'settings', label: 'tab.settings', icon: '⚙', Screen: SettingsScreen },
 ];
+
+/** The screens a phone keeps once its device is revoked: none of them needs the server. */
+export const REVOKED_TABS: ReadonlySet<PhoneTabId> = new Set(['home', 'touch', 'settings']);

@@ -29,6 +29,13 @@ export interface PhoneNotice {
   from?: string;
 }
 
+/** The server refused this phone's device as revoked (a revocation is final). */
+export interface DeviceRevocation {
+  /** The server's own words, for developers. */
+  message: string;
+  at: number;
+}
+
 export interface PhoneSession {
   phone: number;
   keyStore: PhoneKeyStore;
@@ -38,6 +45,13 @@ export interface PhoneSession {
   client: EcnyClient | null;
   wallet: WalletView | null;
   error: ErrorInfo | null;
+  /**
+   * Set once any call answered DEVICE_REVOKED (or a sync listed this device as revoked): the phone
+   * then stops calling the server with this device and shows the revoked state.
+   */
+  revoked: DeviceRevocation | null;
+  /** Records that the server revoked this device. */
+  deviceRevoked(message?: string): void;
   /** Bumped whenever this wallet's ledger changes (own action or live event); views re-fetch on it. */
   ledgerVersion: number;
   notice: PhoneNotice | null;
@@ -63,6 +77,7 @@ const CACHED_WALLET = 'cache/wallet';
 
 /** Errors that mean the stored device is not (or no longer) known to this server. */
 const STALE_DEVICE_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'WALLET_NOT_FOUND', 'DEVICE_REVOKED']);
+const REVOKED_CODE = 'DEVICE_REVOKED';
 
 /** Pause before asking for a new stream ticket after a refusal or a closed stream. */
 const TICKET_RETRY_MS = 3_000;
@@ -113,10 +128,22 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
   const [airplane, setAirplaneState] = useState(false);
   const airplaneRef = useRef(false);
   const isOffline = useCallback(() => airplaneRef.current, []);
+  const [revoked, setRevoked] = useState<DeviceRevocation | null>(null);
+  const revokedRef = useRef<DeviceRevocation | null>(null);
+  const isRevoked = useCallback(() => revokedRef.current !== null, []);
+  const deviceRevoked = useCallback((message = '') => {
+    if (revokedRef.current) return;
+    revokedRef.current = { message, at: Date.now() };
+    setRevoked(revokedRef.current);
+  }, []);
+  const clientOptions = useMemo(
+    () => ({ offline: isOffline, revoked: isRevoked, onDeviceRevoked: deviceRevoked }),
+    [isOffline, isRevoked, deviceRevoked],
+  );
 
   const client = useMemo(
-    () => (device ? createApiClient(deviceIdentity(device), { offline: isOffline }) : null),
-    [device, isOffline],
+    () => (device ? createApiClient(deviceIdentity(device), clientOptions) : null),
+    [device, clientOptions],
   );
 
   /** Fetches the wallet; out-of-order answers are dropped so the newest balance wins. */
@@ -132,7 +159,7 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
 
   const connect = useCallback(
     async (target: StoredDevice, isLive: () => boolean = () => true) => {
-      const signed = createApiClient(deviceIdentity(target), { offline: isOffline });
+      const signed = createApiClient(deviceIdentity(target), clientOptions);
       try {
         await load(target, signed);
         if (!isLive()) return;
@@ -142,11 +169,23 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
       } catch (e) {
         if (!isLive()) return;
         setDevice(target);
-        setError(describeError(e));
+        const info = describeError(e);
+        if (info.code === REVOKED_CODE) {
+          // The device still holds its offline coins and settings: the phone shows the revoked
+          // state over them, with the last wallet view known, rather than a bare error.
+          const cached = await keyStore.kv.get<WalletView>(CACHED_WALLET).catch(() => undefined);
+          if (!isLive()) return;
+          if (cached?.walletId === target.walletId) setWallet(cached);
+          deviceRevoked(info.message);
+          setError(null);
+          setStatus('ready');
+          return;
+        }
+        setError(info);
         setStatus('failed');
       }
     },
-    [load, isOffline],
+    [load, clientOptions, keyStore, deviceRevoked],
   );
 
   useEffect(() => {
@@ -198,7 +237,7 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
   }, [keyStore, assignment, connect]);
 
   const refresh = useCallback(async () => {
-    if (!device || !client || airplaneRef.current) return;
+    if (!device || !client || airplaneRef.current || revokedRef.current) return;
     try {
       await load(device, client);
       setError(null);
@@ -238,7 +277,7 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
     [keyStore, status, device, client, refresh, connect],
   );
 
-  const walletId = status === 'ready' && !airplane ? device?.walletId : undefined;
+  const walletId = status === 'ready' && !airplane && !revoked ? device?.walletId : undefined;
   const streamTicket = useStreamTicket(walletId, client);
   const stream = useEventSource(streamTicket ? eventsUrl(streamTicket) : null, {
     'payment.settled': (data) => {
@@ -274,6 +313,8 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
       const target = demoDevice(demo);
       await keyStore.saveDevice(target);
       await keyStore.kv.delete(NO_AUTO_DEMO);
+      revokedRef.current = null;
+      setRevoked(null);
       setStatus('loading');
       await connect(target);
     },
@@ -285,6 +326,8 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
       const opened = await openWallet(input);
       await keyStore.saveDevice(opened.device);
       fetchSeq.current++;
+      revokedRef.current = null;
+      setRevoked(null);
       setWallet(opened.wallet);
       setDevice(opened.device);
       setError(null);
@@ -299,6 +342,8 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
     await keyStore.forgetDevice();
     await keyStore.kv.set(NO_AUTO_DEMO, true);
     fetchSeq.current++;
+    revokedRef.current = null;
+    setRevoked(null);
     setDevice(null);
     setWallet(null);
     setError(null);
@@ -314,6 +359,8 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
     client,
     wallet,
     error,
+    revoked,
+    deviceRevoked,
     ledgerVersion,
     notice,
     stream,

@@ -12,6 +12,14 @@ export function HomeScreen() {
   const { navigate, session } = usePhone();
   const { touch } = useOffline();
   const isMerchant = !!session.wallet?.merchant;
+  // A revoked device: its balance here would be stale and the server refuses it; its coins stay visible.
+  if (session.revoked) {
+    return (
+      <div className="screen">
+        <OfflineCard />
+      </div>
+    );
+  }
   return (
     <div className="screen">
       <BalanceCard />
