@@ -9,7 +9,13 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { verifyRemoteDraw } from '@ecny-sim/server/campaigns/verify-remote';
-import { drawWinners, type EcnyClient, verifyDraw, verifySeedCommitment } from '@ecny-sim/wallet-core';
+import {
+  drawWinners,
+  type EcnyClient,
+  receiptBody,
+  verifyDraw,
+  verifySeedCommitment,
+} from '@ecny-sim/wallet-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, type TestWallet } from '../support/server';
 import { execSql } from '../support/sql';
@@ -372,6 +378,24 @@ describe('restricted funds', () => {
     const retry = await w1.client.submitRestrictedPayment(big.transfer);
     expect(retry.receipt.ledgerSeq).toBe(big.receipt.ledgerSeq);
     expect(await own(shop)).toBe(21_000);
+    // Both histories show each payment once, for its whole amount, with its receipt; the prize's
+    // arrival in the red-envelope balance shows too.
+    const payerHistory = (await w1.client.history(w1.walletId)).entries;
+    const shopHistory = (await shop.client.history(shop.walletId)).entries;
+    for (const [entries, direction] of [
+      [payerHistory, 'out'],
+      [shopHistory, 'in'],
+    ] as const) {
+      for (const paid of [small, big]) {
+        const entry = entries.filter((e) => e.transferId === paid.transfer.transferId);
+        expect(entry).toHaveLength(1);
+        expect(entry[0]).toMatchObject({ direction, amount: paid.transfer.amount, kind: 'campaign_spend' });
+        expect(receiptBody(entry[0]!.receipt!)).toEqual(receiptBody(paid.receipt));
+      }
+    }
+    expect(payerHistory.filter((e) => e.kind === 'campaign_claim')).toMatchObject([
+      { direction: 'in', amount: 20_000 },
+    ]);
     // Own money still pays persons through this route.
     const toPerson = await w1.client.payWithRestricted(w1.walletId, person.walletId, 1_000);
     expect(toPerson.fromOwn).toBe(1_000);
