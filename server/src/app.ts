@@ -156,7 +156,7 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
     });
   });
   v1.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
+    res.json(openApiDocument({ demo: ctx.config.demo }));
   });
   v1.get('/health', (_req, res) => {
     res.json({ ok: true });

@@ -82,6 +82,16 @@ describe('OpenAPI document and server-sent events', () => {
       ['/v1/wallets/{walletId}/events/ticket', 'post'],
       ['/v1/events', 'get'],
       ['/v1/admin/audit', 'get'],
+      ['/v1/admin/accounts', 'get'],
+      ['/v1/admin/issue', 'post'],
+      ['/v1/audit', 'get'],
+      ['/v1/health', 'get'],
+      ['/v1/openapi.json', 'get'],
+      ['/v1/wallets/{walletId}/qr/bills/{billId}', 'get'],
+      ['/v1/fraud-cases/{caseId}', 'get'],
+      ['/v1/devices/{deviceId}/sync', 'post'],
+      ['/v1/lucky/{envelopeId}/refund', 'post'],
+      ['/v1/campaigns/{campaignId}/reclaim', 'post'],
     ];
     for (const [path, method] of expected)
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
@@ -93,14 +103,67 @@ describe('OpenAPI document and server-sent events', () => {
     );
   });
 
+  it('declares every path parameter with its schema', async () => {
+    const doc = (await raw(s, 'GET', '/v1/openapi.json')).json as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: unknown }[] }>>;
+    };
+    let declared = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      for (const [method, op] of Object.entries(ops)) {
+        const params = op.parameters ?? [];
+        expect(
+          params.map((p) => p.name),
+          `${method} ${path}`,
+        ).toEqual(names);
+        for (const p of params) {
+          expect(p.in).toBe('path');
+          expect(p.schema, `${method} ${path} ${p.name}`).toMatchObject({
+            type: 'string',
+            maxLength: expect.any(Number),
+          });
+        }
+        declared += params.length;
+      }
+    }
+    expect(declared).toBeGreaterThanOrEqual(30);
+    const bill = doc.paths['/v1/wallets/{walletId}/qr/bills/{billId}']!.get!.parameters!;
+    expect(bill.find((p) => p.name === 'billId')!.schema).toMatchObject({ pattern: '^[A-Za-z0-9_-]+$' });
+  });
+
+  it('lists the demo routes only in demo mode', async () => {
+    const demoPaths = async (server: TestServer) => {
+      const doc = (await raw(server, 'GET', '/v1/openapi.json')).json as { paths: Record<string, unknown> };
+      return Object.keys(doc.paths).filter((p) => p.startsWith('/v1/demo/'));
+    };
+    expect(s.ctx.config.demo).toBe(false);
+    expect(await demoPaths(s)).toEqual([]);
+    const demo = await startTestServer({ demo: true });
+    try {
+      expect((await demoPaths(demo)).sort()).toEqual(['/v1/demo/admin-token', '/v1/demo/wallets']);
+    } finally {
+      await demo.close();
+    }
+  });
+
   it('every documented route exists on the server', async () => {
     const doc = (await raw(s, 'GET', '/v1/openapi.json')).json as {
       paths: Record<string, Record<string, unknown>>;
     };
+    // well-formed ids that name nothing
+    const unknown: Record<string, string> = {
+      walletId: 'w_unknown',
+      deviceId: 'd_unknown',
+      campaignId: 'cp_unknown',
+      envelopeId: 'lk_unknown',
+      caseId: 'fc_unknown',
+      billId: 'b_unknown',
+    };
     for (const [path, ops] of Object.entries(doc.paths)) {
       if (path === '/v1/events') continue; // a stream; tested below
       for (const method of Object.keys(ops)) {
-        const r = await raw(s, method.toUpperCase(), path.replace('{walletId}', 'w_unknown'), {
+        const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => unknown[name]!);
+        const r = await raw(s, method.toUpperCase(), url, {
           ...(method === 'get' ? {} : { body: '{}' }),
         });
         const message = (r.json as { error?: { message?: string } } | null)?.error?.message ?? '';

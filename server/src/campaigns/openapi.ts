@@ -33,6 +33,7 @@ route({
     'Register the signing wallet (CAMPAIGN_NOT_OPEN, CAMPAIGN_CLOSED, CAMPAIGN_REGION, CAMPAIGN_RESIDENCY, ALREADY_REGISTERED)',
   auth: 'device',
   body: RegisterRequestSchema,
+  bodyOptional: true,
 });
 route({
   method: 'get',
@@ -48,6 +49,7 @@ route({
     'Reveal the seed and draw the winners after registration closes (credit: true opens every envelope)',
   auth: 'admin',
   body: z.strictObject({ credit: z.boolean().optional() }),
+  bodyOptional: true,
 });
 route({
   method: 'get',
@@ -67,6 +69,8 @@ route({
   path: '/campaigns/{campaignId}/claim',
   summary: 'A winner opens the envelope: the prize moves to its restricted balance',
   auth: 'device',
+  body: z.strictObject({ requestId: z.string().max(80).optional() }),
+  bodyOptional: true,
 });
 route({
   method: 'post',

@@ -4,12 +4,14 @@ import {
   BankMoveRequestSchema,
   BatchTransferRequestSchema,
   BatchTransferResponseSchema,
+  BillIdSchema,
   ChargePaymentCodeRequestSchema,
   CreateDynamicQrRequestSchema,
   CreateWalletResponseSchema,
   ErrorEnvelopeSchema,
   EventsTicketResponseSchema,
   HistoryResponseSchema,
+  IdSchema,
   InfoResponseSchema,
   IssueRequestSchema,
   KycUpgradeRequestSchema,
@@ -24,23 +26,71 @@ import {
 import { type ZodType, z } from 'zod';
 
 type Auth = 'device' | 'admin' | 'none';
-interface Route {
+export interface Route {
   method: 'get' | 'post' | 'put';
+  /** The path under /v1, with `{name}` for each path parameter (its schema in PATH_PARAMS). */
   path: string;
   summary: string;
   auth: Auth;
+  /** The JSON body the route takes; a POST or PUT without one takes no body (absent or `{}`). */
   body?: ZodType;
+  /** The body may be left out (as `{}`). */
+  bodyOptional?: boolean;
   response?: ZodType;
+  /** Served in demo mode only. */
+  demo?: boolean;
 }
+
+/**
+ * The schema of each path parameter, by name: checked before any route runs (route-table.ts) and
+ * published in the document. A route naming a parameter missing here fails at start.
+ */
+export const PATH_PARAMS: Readonly<Record<string, ZodType<string>>> = {
+  walletId: IdSchema,
+  deviceId: IdSchema,
+  campaignId: IdSchema,
+  envelopeId: IdSchema,
+  caseId: IdSchema,
+  billId: BillIdSchema,
+};
 
 const routes: Route[] = [];
 
-/** Feature modules add their routes here so the document stays complete. */
+/** Feature modules add their routes here so the document (and the route table) stays complete. */
 export function describeRoute(route: Route): void {
+  for (const name of pathParamNames(route.path)) {
+    if (!PATH_PARAMS[name]) throw new Error(`${route.path}: no schema for path parameter ${name}`);
+  }
   routes.push(route);
 }
 
+/** The routes served, in the order they were described. */
+export function describedRoutes(options: { demo: boolean }): Route[] {
+  return routes.filter((r) => options.demo || !r.demo);
+}
+
+export function pathParamNames(path: string): string[] {
+  return [...path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!);
+}
+
 const schema = (s: ZodType) => z.toJSONSchema(s, { unrepresentable: 'any', io: 'input' });
+
+const PARAM_DESCRIPTIONS: Record<string, string> = {
+  walletId: 'A wallet id (w_...)',
+  deviceId: 'A device id (d_...)',
+  campaignId: 'A campaign id (cp_...)',
+  envelopeId: 'A lucky-money envelope id (lk_...)',
+  caseId: 'A fraud case id (fc_...)',
+  billId: "A dynamic QR's bill id",
+};
+
+describeRoute({ method: 'get', path: '/health', summary: 'Liveness: {ok: true}', auth: 'none' });
+describeRoute({
+  method: 'get',
+  path: '/openapi.json',
+  summary: 'This document',
+  auth: 'none',
+});
 
 describeRoute({
   method: 'get',
@@ -201,6 +251,34 @@ describeRoute({
 describeRoute({ method: 'get', path: '/stats', summary: 'Circulation figures', auth: 'none' });
 describeRoute({
   method: 'get',
+  path: '/audit',
+  summary: 'Prove the ledger invariant (public: anyone may check that every fen is accounted for)',
+  auth: 'none',
+  response: AuditReportSchema,
+});
+describeRoute({
+  method: 'get',
+  path: '/admin/accounts',
+  summary: 'Every ledger account with its book, kind and balance',
+  auth: 'admin',
+});
+describeRoute({
+  method: 'get',
+  path: '/demo/wallets',
+  summary: "Demo mode only: the demo world's wallets with their device keys, for the web app",
+  auth: 'none',
+  demo: true,
+});
+describeRoute({
+  method: 'get',
+  path: '/demo/admin-token',
+  summary:
+    'Demo mode only: the admin token for the web issuer console, served to this machine (loopback) only',
+  auth: 'none',
+  demo: true,
+});
+describeRoute({
+  method: 'get',
   path: '/admin/audit',
   summary: 'Prove the ledger invariant',
   auth: 'admin',
@@ -214,11 +292,19 @@ describeRoute({
   body: IssueRequestSchema,
 });
 
-export function openApiDocument(): Record<string, unknown> {
+export function openApiDocument(options: { demo: boolean } = { demo: true }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of routes) {
+  for (const r of describedRoutes(options)) {
+    const parameters = pathParamNames(r.path).map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      description: PARAM_DESCRIPTIONS[name],
+      schema: schema(PATH_PARAMS[name]!),
+    }));
     const op: Record<string, unknown> = {
       summary: r.summary,
+      ...(parameters.length > 0 ? { parameters } : {}),
       responses: {
         '200': {
           description: 'OK',
@@ -231,7 +317,10 @@ export function openApiDocument(): Record<string, unknown> {
       },
     };
     if (r.body)
-      op.requestBody = { required: true, content: { 'application/json': { schema: schema(r.body) } } };
+      op.requestBody = {
+        required: !r.bodyOptional,
+        content: { 'application/json': { schema: schema(r.body) } },
+      };
     if (r.auth === 'device') op.security = [{ deviceSignature: [] }];
     if (r.auth === 'admin') op.security = [{ adminToken: [] }];
     paths[`/v1${r.path}`] = { ...(paths[`/v1${r.path}`] ?? {}), [r.method]: op };

@@ -32,6 +32,7 @@ describeRoute({
   summary: 'Grab one share (LUCKY_ALREADY_GRABBED, LUCKY_EMPTY, LUCKY_EXPIRED)',
   auth: 'device',
   body: GrabRequestSchema,
+  bodyOptional: true,
   response: GrabResponseSchema.extend({ share: z.number().int(), balance: z.number().int() }),
 });
 describeRoute({
