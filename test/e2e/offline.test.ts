@@ -370,6 +370,46 @@ describe('offline touch payments in the browser', () => {
     watched!.assertNoProblems();
   });
 
+  it('a refused deposit leaves the coins on the device', async () => {
+    const page = await openDemo([/status of 403/, /status of 429/]);
+    const p2 = page.getByTestId('phone-2');
+    const p1 = page.getByTestId('phone-1');
+
+    // A 4xx answer (here the server rate-limiting the call): the coins stay, and deposit again later.
+    await load(p1, '12');
+    const online1 = await money(p1, 'balance');
+    await page.route(
+      '**/v1/devices/*/deposit',
+      (route) =>
+        route.fulfill({
+          status: 429,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'too many requests' } }),
+        }),
+      { times: 1 },
+    );
+    await p1.getByTestId('deposit-submit').click();
+    await p1.getByTestId('deposit-kept').waitFor();
+    await waitMoney(p1, 'offline-balance', 1200, 'phone 1 offline coins after the refusal');
+    await p1.getByTestId('deposit-submit').click();
+    await p1.getByTestId('deposit-result').waitFor();
+    expect(Number(await p1.getByTestId('deposit-result').getAttribute('data-amount'))).toBe(1200);
+    await waitMoney(p1, 'offline-balance', 0, 'phone 1 offline coins after deposit');
+    await waitMoney(p1, 'balance', online1 + 1200, 'phone 1 online balance after deposit');
+
+    // The attack demo's case: the device was revoked since it last asked; the deposit answers 403.
+    await load(p2, '8');
+    await server!.ctx.store.revokeDevice(await demoDeviceId('Wang Fang'), 'test: revoked', Date.now());
+    await p2.getByTestId('deposit-submit').click();
+    await p2.getByTestId('deposit-kept').waitFor();
+    expect(await p2.getByTestId('error-code').first().textContent()).toBe('DEVICE_REVOKED');
+    await waitMoney(p2, 'offline-balance', 800, 'phone 2 offline coins after the refusal');
+    await p2.getByTestId('revoked-state').waitFor();
+
+    await expectAuditOk();
+    watched!.assertNoProblems();
+  });
+
   it('keeps coins and outbox across a page reload and syncs after', async () => {
     const page = await openDemo();
     const p1 = page.getByTestId('phone-1');

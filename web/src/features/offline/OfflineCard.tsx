@@ -7,7 +7,7 @@ import { formatFen, parseYuan } from '@ecny-sim/wallet-core';
 import { type FormEvent, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
-import { describeError, type ErrorInfo } from '../../lib/errors';
+import { describeError, type ErrorInfo, isDefiniteRefusal } from '../../lib/errors';
 import { type MessageKey, useI18n } from '../../lib/i18n';
 import { usePhone } from '../wallet/phone-context';
 import type { DepositResult } from './api-types';
@@ -205,14 +205,17 @@ function DepositButton() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [results, setResults] = useState<DepositResult[] | null>(null);
+  const [kept, setKept] = useState(false);
   const deposit = async () => {
     setBusy(true);
     setError(null);
     setResults(null);
+    setKept(false);
     try {
       setResults(await offline.deposit());
     } catch (e) {
       setError(describeError(e));
+      setKept(isDefiniteRefusal(e));
     } finally {
       setBusy(false);
     }
@@ -244,6 +247,11 @@ function DepositButton() {
               n: refused.length,
               codes: [...new Set(refused.map((r) => (r.status === 'refused' ? r.code : '')))].join(', '),
             })}`}
+        </p>
+      )}
+      {kept && (
+        <p className="error-line small" data-testid="deposit-kept">
+          {t('offline.depositKept')}
         </p>
       )}
       <ErrorNotice error={error} />

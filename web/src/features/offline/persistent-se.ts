@@ -92,6 +92,23 @@ export class PersistentSecureElement implements SecureElementLike {
     this.persist();
   }
 
+  /**
+   * Takes back the spends of a deposit the issuer definitely refused (a 4xx answer: it recorded
+   * nothing, and the signed body is dropped): the coins count as unspent and their amount as held
+   * again. The counter stays where it is, so a later spend of these coins gets a new one.
+   */
+  releaseRefusedDeposit(coinIds: readonly string[], amount: Fen): void {
+    const state = this.state();
+    const released = new Set(coinIds);
+    const next: SecureElementState = {
+      ...state,
+      balance: state.balance + amount,
+      spentCoins: state.spentCoins.filter((id) => !released.has(id)),
+    };
+    this.#inner = PersistentSecureElement.#make(this.#signer, this.cert, next, this.tampered, Date.now());
+    this.persist();
+  }
+
   installCert(cert: DeviceCert): void {
     this.#inner.installCert(cert);
     this.persist();

@@ -6,6 +6,7 @@
  * mode stops them; paying and receiving by touch need no network.
  */
 import {
+  coinAmount,
   type DeviceCert,
   DeviceCertSchema,
   EcnyError,
@@ -17,7 +18,7 @@ import {
   WalletStore,
 } from '@ecny-sim/wallet-core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { describeError, type ErrorInfo } from '../../lib/errors';
+import { describeError, type ErrorInfo, isDefiniteRefusal } from '../../lib/errors';
 import type { StoredDevice } from '../../lib/key-store';
 import { PrefixedKeyValue } from '../../lib/prefixed-key-value';
 import type { IssuerInfo } from '../wallet/api/info';
@@ -188,7 +189,14 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
       await kv.delete(PENDING_LOAD);
     }
     for (const [key, body] of await kv.entries<DepositBody>(DEPOSIT_PREFIX)) {
-      await client.deposit(device.deviceId, body);
+      try {
+        await client.deposit(device.deviceId, body);
+      } catch (e) {
+        if (!isDefiniteRefusal(e)) throw e;
+        // Refused for good: its coins come back (the balance the element had is not known any more).
+        await w.releaseRefusedDeposit(body, w.se.state().balance + depositAmount(body));
+        continue;
+      }
       await kv.delete(key);
     }
   }, [kv, client, device]);
@@ -279,11 +287,21 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
   const deposit = useCallback(async (): Promise<DepositResult[]> => {
     const w = walletRef.current;
     if (!w || !client || !issuer || !kv) throw new EcnyError('OFFLINE_NOT_READY', 'offline wallet not ready');
+    const requestId = sortableId('dp');
+    const balanceBefore = w.se.state().balance;
     try {
-      const r = await client.depositFromWallet(w, { issuerPublicKey: issuer.info.issuerPublicKey });
+      const r = await client.depositFromWallet(w, {
+        issuerPublicKey: issuer.info.issuerPublicKey,
+        requestId,
+      });
       await kv.delete(`${DEPOSIT_PREFIX}${r.body.requestId}`);
       session.walletChanged(r.wallet);
       return r.results;
+    } catch (e) {
+      // The coins were marked spent before sending; a definite refusal puts them back.
+      const body = await kv.get<DepositBody>(`${DEPOSIT_PREFIX}${requestId}`);
+      if (body && isDefiniteRefusal(e)) await w.releaseRefusedDeposit(body, balanceBefore);
+      throw e;
     } finally {
       await readState(w);
     }
@@ -313,4 +331,8 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
     deposit,
     setTampered,
   };
+}
+
+function depositAmount(body: DepositBody): number {
+  return body.spends.reduce((sum, { coin }) => sum + coinAmount(coin), 0);
 }

@@ -7,12 +7,17 @@
  *   once it has the revocation list, rejects it (CERT_REVOKED).
  */
 import {
+  coinAmount,
+  coinId,
   EcnyError,
   OfflineWallet,
   type PaymentBundle,
   type PaymentRequest,
   type StoredCoin,
+  spendHash,
 } from '@ecny-sim/wallet-core';
+import type { DepositBody } from './api-types';
+import type { PersistentSecureElement } from './persistent-se';
 
 export interface LastPayment {
   requestId: string;
@@ -77,6 +82,29 @@ export class WebOfflineWallet extends OfflineWallet {
   async isRevoked(): Promise<boolean> {
     if ((await this.store.getMeta<boolean>(REVOKED)) === true) return true;
     return (await this.revokedDevices()).has(this.cert.deviceId);
+  }
+
+  /**
+   * Undoes what depositFromWallet did before sending `body`, once the server definitely refused
+   * it: the coins are unspent again, the spends it signed are forgotten (seen set, the element)
+   * and the kept body is dropped, so it is never resent. `secureElementBalance` is the element's
+   * balance before it signed, to give back what signing took.
+   */
+  async releaseRefusedDeposit(body: DepositBody, secureElementBalance: number): Promise<void> {
+    const ids: string[] = [];
+    let amount = 0;
+    for (const { coin, spend } of body.spends) {
+      const id = coinId(coin);
+      const stored = await this.store.getCoin(id);
+      if (stored?.status !== 'spent' || stored.spentIn !== body.requestId) continue;
+      const { spentIn: _spentIn, ...rest } = stored;
+      await this.store.kv.set(`coin/${id}`, { ...rest, status: 'unspent' } satisfies StoredCoin);
+      if ((await this.store.seenSpend(id)) === spendHash(spend)) await this.store.kv.delete(`seen/${id}`);
+      ids.push(id);
+      amount += coinAmount(stored.coin);
+    }
+    await this.store.kv.delete(`meta/deposit:${body.requestId}`);
+    (this.se as PersistentSecureElement).releaseRefusedDeposit(ids, Math.min(secureElementBalance, amount));
   }
 
   markRevoked(): Promise<void> {

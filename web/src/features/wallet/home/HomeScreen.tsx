@@ -12,100 +12,99 @@ export function HomeScreen() {
   const { navigate, session } = usePhone();
   const { touch } = useOffline();
   const isMerchant = !!session.wallet?.merchant;
-  // A revoked device: its balance here would be stale and the server refuses it; its coins stay visible.
-  if (session.revoked) {
-    return (
-      <div className="screen">
-        <OfflineCard />
-      </div>
-    );
-  }
   return (
     <div className="screen">
-      <BalanceCard />
-      <RestrictedBalanceCard />
-      <div className="home-actions">
-        <button type="button" className="home-action" onClick={() => navigate('pay')}>
-          <span className="home-action-icon">¥</span>
-          {t('tab.pay')}
-        </button>
-        <button
-          type="button"
-          className="home-action"
-          onClick={() => navigate('scan')}
-          data-testid="home-scan"
-        >
-          <span className="home-action-icon">◎</span>
-          {t('tab.scan')}
-        </button>
-        <button
-          type="button"
-          className="home-action"
-          onClick={() => navigate('paycode')}
-          data-testid="home-paycode"
-        >
-          <span className="home-action-icon">▦</span>
-          {t('tab.paycode')}
-        </button>
-        {isMerchant && (
-          <>
-            <button
-              type="button"
-              className="home-action"
-              onClick={() => navigate('receive')}
-              data-testid="home-receive"
-            >
-              <span className="home-action-icon">▣</span>
-              {t('tab.receive')}
-            </button>
-            <button
-              type="button"
-              className="home-action"
-              onClick={() => navigate('charge')}
-              data-testid="home-charge"
-            >
-              <span className="home-action-icon">◈</span>
-              {t('tab.charge')}
-            </button>
-          </>
-        )}
-        <button
-          type="button"
-          className="home-action"
-          onClick={() => {
-            touch.start();
-            navigate('touch');
-          }}
-          data-testid="touch-start"
-        >
-          <span className="home-action-icon">⇄</span>
-          {t('touch.start')}
-        </button>
-        <button
-          type="button"
-          className="home-action"
-          onClick={() => navigate('campaigns')}
-          data-testid="home-campaigns"
-        >
-          <span className="home-action-icon">🧧</span>
-          {t('tab.campaigns')}
-        </button>
-        <button
-          type="button"
-          className="home-action"
-          onClick={() => navigate('lucky')}
-          data-testid="home-lucky"
-        >
-          <span className="home-action-icon">✉</span>
-          {t('tab.lucky')}
-        </button>
-        <button type="button" className="home-action" onClick={() => navigate('history')}>
-          <span className="home-action-icon">≡</span>
-          {t('tab.history')}
-        </button>
-      </div>
+      {/* A revoked device: its balance here would be stale and the server refuses it; its coins stay visible. */}
+      {!session.revoked && (
+        <>
+          <BalanceCard />
+          <RestrictedBalanceCard />
+        </>
+      )}
+      {!session.revoked && (
+        <div className="home-actions">
+          <button type="button" className="home-action" onClick={() => navigate('pay')}>
+            <span className="home-action-icon">¥</span>
+            {t('tab.pay')}
+          </button>
+          <button
+            type="button"
+            className="home-action"
+            onClick={() => navigate('scan')}
+            data-testid="home-scan"
+          >
+            <span className="home-action-icon">◎</span>
+            {t('tab.scan')}
+          </button>
+          <button
+            type="button"
+            className="home-action"
+            onClick={() => navigate('paycode')}
+            data-testid="home-paycode"
+          >
+            <span className="home-action-icon">▦</span>
+            {t('tab.paycode')}
+          </button>
+          {isMerchant && (
+            <>
+              <button
+                type="button"
+                className="home-action"
+                onClick={() => navigate('receive')}
+                data-testid="home-receive"
+              >
+                <span className="home-action-icon">▣</span>
+                {t('tab.receive')}
+              </button>
+              <button
+                type="button"
+                className="home-action"
+                onClick={() => navigate('charge')}
+                data-testid="home-charge"
+              >
+                <span className="home-action-icon">◈</span>
+                {t('tab.charge')}
+              </button>
+            </>
+          )}
+          <button
+            type="button"
+            className="home-action"
+            onClick={() => {
+              touch.start();
+              navigate('touch');
+            }}
+            data-testid="touch-start"
+          >
+            <span className="home-action-icon">⇄</span>
+            {t('touch.start')}
+          </button>
+          <button
+            type="button"
+            className="home-action"
+            onClick={() => navigate('campaigns')}
+            data-testid="home-campaigns"
+          >
+            <span className="home-action-icon">🧧</span>
+            {t('tab.campaigns')}
+          </button>
+          <button
+            type="button"
+            className="home-action"
+            onClick={() => navigate('lucky')}
+            data-testid="home-lucky"
+          >
+            <span className="home-action-icon">✉</span>
+            {t('tab.lucky')}
+          </button>
+          <button type="button" className="home-action" onClick={() => navigate('history')}>
+            <span className="home-action-icon">≡</span>
+            {t('tab.history')}
+          </button>
+        </div>
+      )}
       <OfflineCard />
-      <TopUpForm />
+      {!session.revoked && <TopUpForm />}
     </div>
   );
 }
