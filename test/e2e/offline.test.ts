@@ -178,6 +178,39 @@ async function syncNow(phone: Locator): Promise<void> {
   }
 }
 
+/** WCAG contrast ratio of an element's text over the backgrounds behind it (translucent ones composited). */
+function contrastRatio(element: Locator): Promise<number> {
+  return element.evaluate((node) => {
+    const rgba = (css: string): number[] => {
+      const parts = (css.match(/rgba?\(([^)]+)\)/)?.[1] ?? '0, 0, 0, 0').split(/[\s,/]+/).filter(Boolean);
+      return [
+        Number(parts[0]),
+        Number(parts[1]),
+        Number(parts[2]),
+        parts[3] === undefined ? 1 : Number(parts[3]),
+      ];
+    };
+    const over = (top: number[], under: number[]) => {
+      const a = top[3] ?? 1;
+      return [0, 1, 2].map((i) => (top[i] ?? 0) * a + (under[i] ?? 0) * (1 - a));
+    };
+    const chain: Element[] = [];
+    for (let n: Element | null = node; n; n = n.parentElement) chain.unshift(n);
+    let background = [255, 255, 255];
+    for (const n of chain) background = over(rgba(getComputedStyle(n).backgroundColor), background);
+    const text = over(rgba(getComputedStyle(node).color), background);
+    const luminance = (c: number[]) => {
+      const f = (v: number) => {
+        const x = v / 255;
+        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * f(c[0] ?? 0) + 0.7152 * f(c[1] ?? 0) + 0.0722 * f(c[2] ?? 0);
+    };
+    const [hi, lo] = [luminance(text), luminance(background)].sort((a, b) => b - a) as [number, number];
+    return (hi + 0.05) / (lo + 0.05);
+  });
+}
+
 async function expectAuditOk(): Promise<void> {
   const audit = (await (await fetch(`${server!.url}/v1/audit`)).json()) as { ok: boolean; breaks: unknown[] };
   expect(audit.breaks).toEqual([]);
@@ -331,6 +364,11 @@ describe('offline touch payments in the browser', () => {
     expect(sig1).toMatch(/^[A-Za-z0-9_-]{86}$/);
     expect(sig2).toMatch(/^[A-Za-z0-9_-]{86}$/);
     expect(sig1).not.toBe(sig2);
+    // The two spends read clearly on the demo page's dark panel (WCAG AA: 4.5:1).
+    for (const which of ['first', 'second']) {
+      expect(await contrastRatio(detail.getByTestId(`fraud-spend-${which}`))).toBeGreaterThanOrEqual(4.5);
+      expect(await contrastRatio(detail.getByTestId(`fraud-sig-${which}`))).toBeGreaterThanOrEqual(4.5);
+    }
     await waitForValue(
       async () => (await detail.getByTestId('proof-verified').textContent())?.trim(),
       'verified',
