@@ -14,9 +14,10 @@ import { eventRoutes } from './events/routes';
 import { adminAuth, deviceAuth, ReplayGuard } from './http/device-auth';
 import { errorBody, errorHandler } from './http/errors';
 import { useNodePrototypes } from './http/node-prototypes';
-import { openApiDocument } from './http/openapi';
+import { describedRoutes, openApiDocument } from './http/openapi';
 import { deviceRateLimit, ipRateLimit } from './http/rate-limit';
 import { requestLog } from './http/request-log';
+import { type Resolution, routeTable } from './http/route-table';
 import { luckyMoneyRoutes } from './lucky-money/routes';
 import { offlineRoutes } from './offline/routes';
 import { qrRoutes } from './qr/routes';
@@ -44,6 +45,10 @@ function cors(origins: string[]) {
         res.status(204).end();
         return;
       }
+    } else if (origin && req.method === 'OPTIONS' && req.get('access-control-request-method')) {
+      // a preflight from an origin not allowed: refused outright, not answered as a plain OPTIONS
+      res.status(403).json(errorBody('FORBIDDEN', 'this origin may not call the API'));
+      return;
     }
     next();
   };
@@ -109,11 +114,26 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
     devices: express.json({ limit: '4mb', verify: keepRaw }),
     other: express.json({ limit: '64kb', verify: keepRaw }),
   };
-  // Every API call, in order: the address's rate limit, a well-formed content type (a malformed one
+  // Every API call, in order: the address's rate limit, the route table (a known path asked with
+  // another method is 405, OPTIONS 204, malformed path parameters 400), a well-formed content type (a malformed one
   // such as "application/json;;;" is refused rather than read as JSON), the body read as JSON within
   // the route's size limit, then the rate limit of a device named in the body.
+  const routes = routeTable(describedRoutes({ demo: ctx.config.demo }));
   app.use('/v1', (req: Request, res: Response, next: NextFunction) => {
     ipLimit(req, res, () => {
+      // A known path: the method must be one it takes and its parameters well-formed.
+      let resolved: Resolution;
+      try {
+        resolved = routes.resolve(req.method, req.path);
+      } catch (e) {
+        next(e);
+        return;
+      }
+      if (resolved.kind === 'options') {
+        res.setHeader('allow', resolved.allow);
+        res.status(204).end();
+        return;
+      }
       const type = req.headers['content-type'];
       if (type !== undefined && !WELL_FORMED_MEDIA_TYPE.test(type)) {
         next(new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'the content type is malformed; send application/json'));
@@ -186,7 +206,9 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
   v1.use(campaignRoutes(ctx, device, admin));
   v1.use(luckyMoneyRoutes(ctx, device, admin));
   v1.use((req) => {
-    throw new EcnyError('NOT_FOUND', `no route ${req.method} ${req.path}`);
+    // The path is echoed only when it is short and plain; anything else may be whatever a caller typed.
+    const path = /^[A-Za-z0-9._~/-]{1,100}$/.test(req.path) ? ` ${req.path}` : '';
+    throw new EcnyError('NOT_FOUND', `no route ${req.method}${path}`);
   });
   app.use('/v1', v1);
 

@@ -21,6 +21,8 @@ const STATUS: Record<string, number> = {
   LIMIT_PER_PAYMENT: 422,
   LIMIT_PER_DAY: 422,
   LIMIT_BALANCE_CAP: 422,
+  METHOD_NOT_ALLOWED: 405,
+  INVALID_PATH: 400,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
@@ -126,6 +128,8 @@ export function errorHandler(log: (line: Record<string, unknown>) => void): Erro
       e = new EcnyError('INTERNAL', 'internal error; the request was not applied');
     }
     if (res.headersSent) return;
+    const allow = e.code === 'METHOD_NOT_ALLOWED' ? e.details?.allow : undefined;
+    if (typeof allow === 'string') res.setHeader('allow', allow);
     const details = e.details && 'issues' in e.details ? e.details.issues : undefined;
     res.status(statusOf(e.code)).json(errorBody(e.code, e.message, details));
   };
