@@ -99,4 +99,48 @@ describe('online payment between two phones on the demo page', () => {
     expect(audit.ok).toBe(true);
     watched.assertNoProblems();
   });
+
+  it('says why a payment is refused in words, translated, without fen or ledger ids', async () => {
+    await watched?.context.close();
+    watched = await openWatchedPage(browser, server.url, { allow: [/status of 4\d\d/] });
+    const { page } = watched;
+    const [p1, p2] = [page.getByTestId('phone-1'), page.getByTestId('phone-2')];
+    await p1.getByTestId('balance').waitFor();
+    await p2.getByTestId('balance').waitFor();
+    const p1Id = (await p1.getByTestId('wallet-id').textContent())!.trim();
+    const p2Id = (await p2.getByTestId('wallet-id').textContent())!.trim();
+    const p1Balance = await balanceOf(p1);
+
+    const refusal = async (phone: Locator, to: string, yuan: string) => {
+      await phone.getByTestId('tab-pay').click();
+      await phone.getByTestId('pay-to').selectOption(to);
+      await phone.getByTestId('pay-amount').fill(yuan);
+      await phone.getByTestId('pay-submit').click();
+      const notice = phone.getByTestId('error');
+      await notice.waitFor();
+      return {
+        code: await notice.getAttribute('data-code'),
+        text: (await notice.getByTestId('error-message').textContent()) ?? '',
+      };
+    };
+    const internals = /fen|wallet:|w_|tier|invalid body|Too small/i;
+
+    const over = await refusal(p1, p2Id, formatFen(p1Balance + 100).replace(/[¥,]/g, ''));
+    expect(over.code).toBe('INSUFFICIENT_FUNDS');
+    expect(over.text).toBe('Not enough money in the wallet for this.');
+    // Wang Fang's wallet is Category 3: ¥5,000 at most per payment.
+    const limit = await refusal(p2, p1Id, '6000');
+    expect(limit.code).toBe('LIMIT_PER_PAYMENT');
+    expect(limit.text).toMatch(/Category/);
+    for (const text of [over.text, limit.text]) expect(text).not.toMatch(internals);
+
+    await page.getByTestId('language-toggle').click();
+    const zh = await refusal(p1, p2Id, formatFen(p1Balance + 100).replace(/[¥,]/g, ''));
+    expect(zh.text).toBe('钱包余额不足。');
+    await page.getByTestId('language-toggle').click();
+    // Nothing moved.
+    await p1.getByTestId('tab-home').click();
+    expect(await balanceOf(p1)).toBe(p1Balance);
+    watched.assertNoProblems();
+  });
 });

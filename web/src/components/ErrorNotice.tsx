@@ -1,4 +1,8 @@
-/** Shows an API or local error with its stable code and message. */
+/**
+ * Shows an error as a translated sentence for the user; its stable code stays on a small line,
+ * with the server's own message (English, for developers) in that line's tooltip.
+ */
+import { errorText } from '../lib/error-messages';
 import type { ErrorInfo } from '../lib/errors';
 import { useI18n } from '../lib/i18n';
 
@@ -6,11 +10,13 @@ export function ErrorNotice({ error, onRetry }: { error: ErrorInfo | null; onRet
   const { t } = useI18n();
   if (!error) return null;
   return (
-    <div className="error-notice" role="alert" data-testid="error">
-      <code className="error-code" data-testid="error-code">
+    <div className="error-notice" role="alert" data-testid="error" data-code={error.code}>
+      <span className="error-message" data-testid="error-message">
+        {errorText(t, error)}
+      </span>
+      <code className="error-code" data-testid="error-code" title={`${t('err.details')}: ${error.message}`}>
         {error.code}
       </code>
-      <span className="error-message">{error.message}</span>
       {onRetry && (
         <button type="button" className="link-button" onClick={onRetry}>
           {t('error.retry')}

@@ -1,13 +1,33 @@
-/** Turns anything thrown into the {code, message} pair the UI shows (API errors keep their stable code). */
+/**
+ * Turns anything thrown into what the UI shows: the stable code (API errors keep the server's),
+ * the message for developers, and the structured details a friendly text may take figures from
+ * (lib/error-messages.ts).
+ */
 import { isEcnyError } from '@ecny-sim/wallet-core';
 
 export interface ErrorInfo {
   code: string;
+  /** For developers: the server's or library's own words (English, amounts in fen). */
   message: string;
+  /** HTTP status of a server answer. */
+  status?: number;
+  /** The server's `error.details`, or a local error's details. */
+  details?: unknown;
 }
 
 export function describeError(error: unknown): ErrorInfo {
-  if (isEcnyError(error)) return { code: error.code, message: error.message };
+  if (isEcnyError(error)) {
+    const info: ErrorInfo = { code: error.code, message: error.message };
+    const details = error.details;
+    // The API client puts the HTTP status and the server's own details in an error's details.
+    if (details && typeof details.status === 'number') {
+      info.status = details.status;
+      if (details.details !== undefined) info.details = details.details;
+    } else if (details) {
+      info.details = details;
+    }
+    return info;
+  }
   if (error instanceof TypeError) return { code: 'NETWORK', message: error.message };
   if (error instanceof Error) return { code: 'ERROR', message: error.message };
   return { code: 'ERROR', message: String(error) };

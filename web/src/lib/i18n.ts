@@ -5,6 +5,7 @@
 import { createContext, useContext } from 'react';
 import { consoleMessagesEn, consoleMessagesZh } from '../features/console/dashboard/messages';
 import { redEnvelopeMessagesEn, redEnvelopeMessagesZh } from '../features/red-envelopes/messages';
+import { errorMessagesEn, errorMessagesZh } from './error-messages';
 
 export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['en', 'zh'];
@@ -220,6 +221,7 @@ const en = {
   'revoked.todo': 'Remove the wallet from this phone, then open a new wallet or set up another one.',
   ...redEnvelopeMessagesEn,
   ...consoleMessagesEn,
+  ...errorMessagesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -431,6 +433,7 @@ const zh: Record<MessageKey, string> = {
   'revoked.todo': '请从本机移除钱包，然后开立新钱包或设置其他钱包。',
   ...redEnvelopeMessagesZh,
   ...consoleMessagesZh,
+  ...errorMessagesZh,
 };
 
 const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { en, zh };

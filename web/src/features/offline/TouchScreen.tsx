@@ -8,6 +8,7 @@ import { formatFen, parseYuan } from '@ecny-sim/wallet-core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
+import { errorText } from '../../lib/error-messages';
 import { describeError, type ErrorInfo } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
 import { usePhone } from '../wallet/phone-context';
@@ -108,9 +109,15 @@ export function TouchScreen() {
           >
             {view.ok
               ? t(view.role === 'payer' ? 'touch.paid' : 'touch.received', { amount: formatFen(view.amount) })
-              : `${t('touch.failed')}: ${view.code ?? ''}`}
+              : `${t('touch.failed')}: ${errorText(t, { code: view.code ?? 'ERROR', message: view.message ?? '' })}`}
           </p>
-          {!view.ok && view.message && <p className="muted small">{view.message}</p>}
+          {!view.ok && view.code && (
+            <p className="muted small">
+              <code className="error-code" title={view.message}>
+                {view.code}
+              </code>
+            </p>
+          )}
           <p className="muted small">{t('touch.with', { peer: peerName(view.peer) })}</p>
           {view.elapsedMs !== undefined && (
             <p className="small" data-testid="touch-time" data-ms={Math.round(view.elapsedMs)}>

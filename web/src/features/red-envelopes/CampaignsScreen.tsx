@@ -22,7 +22,7 @@ import {
 import type { CampaignView } from './api/types';
 import { DrawResult } from './DrawResult';
 import { MerchantRuleList } from './MerchantRuleList';
-import { RefusalExplanation } from './refusals';
+import { explanationKey, RefusalExplanation } from './refusals';
 import { formatCountdown, formatTime, useNow } from './time';
 import './red-envelopes.css';
 
@@ -204,7 +204,7 @@ function CampaignDetail({ campaignId, onBack }: { campaignId: string; onBack(): 
         </button>
       )}
       <RefusalExplanation error={error} testId="campaign-refusal" />
-      <ErrorNotice error={error} />
+      {error && !explanationKey(error.code) && <ErrorNotice error={error} />}
       {campaign.drawn && <DrawResult campaign={campaign} local={local} />}
     </div>
   );

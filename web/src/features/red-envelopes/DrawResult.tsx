@@ -14,7 +14,7 @@ import { fetchDraw, type LocalRegistration, usePolled } from './api/campaigns';
 import type { CampaignView } from './api/types';
 import { type BrowserVerification, verifyDrawInBrowser } from './api/verify';
 import { RedEnvelope } from './RedEnvelope';
-import { RefusalExplanation } from './refusals';
+import { explanationKey, RefusalExplanation } from './refusals';
 import { useRestrictedBalances } from './use-restricted';
 
 export function DrawResult({ campaign, local }: { campaign: CampaignView; local: LocalRegistration | null }) {
@@ -167,7 +167,7 @@ export function DrawResult({ campaign, local }: { campaign: CampaignView; local:
         </>
       )}
       <RefusalExplanation error={claimError} testId="claim-refusal" />
-      <ErrorNotice error={claimError} />
+      {claimError && !explanationKey(claimError.code) && <ErrorNotice error={claimError} />}
     </section>
   );
 }

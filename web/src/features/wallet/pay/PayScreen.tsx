@@ -41,7 +41,7 @@ export function PayScreen() {
     setError(null);
     setPaid(null);
     if (!payee) {
-      setError({ code: 'NO_PAYEE', message: t('pay.missingPayee') });
+      setError({ code: 'NO_PAYEE', message: 'no payee chosen' });
       return;
     }
     setBusy(true);
