@@ -14,10 +14,11 @@ import { eventRoutes } from './events/routes';
 import { adminAuth, deviceAuth, ReplayGuard } from './http/device-auth';
 import { errorBody, errorHandler } from './http/errors';
 import { useNodePrototypes } from './http/node-prototypes';
-import { describedRoutes, openApiDocument } from './http/openapi';
+import { describedRoutes, openApiDocument, type Route } from './http/openapi';
 import { deviceRateLimit, ipRateLimit } from './http/rate-limit';
 import { requestLog } from './http/request-log';
 import { type Resolution, routeTable } from './http/route-table';
+import { NoBodySchema, parseWith } from './http/validate';
 import { luckyMoneyRoutes } from './lucky-money/routes';
 import { offlineRoutes } from './offline/routes';
 import { qrRoutes } from './qr/routes';
@@ -29,6 +30,30 @@ const VERSION = '0.1.0';
 
 /** type/subtype with optional `; name=value` parameters (RFC 9110 media type syntax, simplified). */
 const WELL_FORMED_MEDIA_TYPE = /^\s*[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=(?:[\w.+-]+|"[^"\\]*"))*\s*$/;
+
+/** Whether a request carries a body: a positive Content-Length, or any Transfer-Encoding. */
+function carriesBody(req: Request): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && Number(length) > 0;
+}
+
+function isJsonType(type: string | undefined): boolean {
+  return type !== undefined && type.split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * A route that takes no body accepts none or `{}` (junk such as `[]` or unknown keys is refused);
+ * a route whose body is required says so when it is missing.
+ */
+function checkBodyPresence(route: Route, req: Request): void {
+  if (route.method === 'get') return;
+  if (!route.body) {
+    if (req.body !== undefined) parseWith(NoBodySchema, req.body);
+  } else if (!route.bodyOptional && req.body === undefined) {
+    throw new EcnyError('INVALID_BODY', 'this call takes a JSON body (application/json)');
+  }
+}
 
 function cors(origins: string[]) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -139,6 +164,12 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
         next(new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'the content type is malformed; send application/json'));
         return;
       }
+      // A body the JSON parser would skip (text/plain, XML, no type at all) is refused, not read as
+      // absent: a signed call would fail its signature, a draw would run without its options.
+      if (carriesBody(req) && !isJsonType(type)) {
+        next(new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'a request body must be sent as application/json'));
+        return;
+      }
       const path = req.path.toLowerCase();
       const parse =
         path === '/transfers/batch' || path.startsWith('/transfers/batch/')
@@ -149,6 +180,7 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
       parse(req, res, (err?: unknown) => {
         if (err) return next(err);
         try {
+          if (resolved.kind === 'route') checkBodyPresence(resolved.match.route, req);
           deviceLimit.claimed(req, res, next);
         } catch (e) {
           next(e);

@@ -115,9 +115,9 @@ describe('bad request bodies are refused with a code and change nothing', () => 
     expect(codeOf(b)).toBe('BODY_TOO_LARGE');
   });
 
-  it('a body that is not JSON by content type is not parsed -> INVALID_BODY', async () => {
+  it('a body that is not JSON by content type is refused -> 415 UNSUPPORTED_MEDIA_TYPE', async () => {
     const r = await postTransfer(JSON.stringify(valid()), { 'content-type': 'text/plain' });
-    expect(codeOf(r)).toBe('INVALID_BODY');
+    expect([r.status, codeOf(r)]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
   });
 
   it('signed wallet calls validate their bodies too', async () => {
