@@ -283,6 +283,26 @@ describe('offline touch payments in the browser', () => {
     await waitMoney(p2, 'offline-balance', 0, 'phone 2 offline after deposit');
     await waitMoney(p2, 'balance', online2 + 1234, 'phone 2 online balance after deposit');
 
+    // History names each movement in words: the load and the deposit, in English and in Chinese.
+    const titles = async () => {
+      await p2.getByTestId('tab-history').click();
+      await p2.getByTestId('history-entry').first().waitFor();
+      return p2.getByTestId('history-what').allTextContents();
+    };
+    await waitForValue(async () => (await titles()).includes('Offline coins deposited'), true, {
+      what: 'the deposit in history',
+    });
+    const en = await titles();
+    expect(en).toContain('Loaded to this device');
+    await page.getByTestId('language-toggle').click();
+    await waitForValue(async () => (await titles()).includes('离线余额转回'), true, {
+      what: 'Chinese titles',
+    });
+    const zh = await titles();
+    expect(zh).toContain('存入设备');
+    await page.getByTestId('language-toggle').click();
+    for (const title of [...en, ...zh]) expect(title).not.toMatch(/_|\{/);
+
     await expectAuditOk();
     watched!.assertNoProblems();
   });

@@ -297,6 +297,18 @@ describe('red envelopes and lucky money on the demo page', () => {
       expect(await balanceOf(grabs, 'lucky-grabbed-sum')).toBe(LUCKY_TOTAL);
     }
 
+    // The sender's history says what the money did, in words.
+    await p1.getByTestId('tab-history').click();
+    await waitForValue(
+      async () => {
+        const titles = await p1.getByTestId('history-what').allTextContents();
+        return titles.includes('Lucky money sent') && titles.includes('Lucky money grabbed');
+      },
+      true,
+      { what: 'lucky money in history' },
+    );
+    await p1.getByTestId('tab-home').click();
+
     await snapshot('lucky');
     await waitForValue(() => goHome(p1), before[1] - LUCKY_TOTAL + got[1]!, { what: "phone 1's balance" });
     await waitForValue(() => goHome(p2), before[2] + got[2]!, { what: "phone 2's balance" });

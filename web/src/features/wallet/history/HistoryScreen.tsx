@@ -2,16 +2,40 @@
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Money } from '../../../components/Money';
 import { ShortId } from '../../../components/ShortId';
-import { type Translate, useI18n } from '../../../lib/i18n';
+import { type MessageKey, type Translate, useI18n } from '../../../lib/i18n';
 import { displayNameOf, useDirectory } from '../api/directory';
 import { type CheckedEntry, useHistory } from '../api/history';
 import { usePhone } from '../phone-context';
 
+/** Ledger kinds that are not a payment between two wallets, by what they mean for this wallet. */
+const KIND_LABELS: Record<string, MessageKey | { in: MessageKey; out: MessageKey }> = {
+  topup: 'history.topup',
+  redeem: 'history.redeem',
+  offline_load: 'history.kind.offline_load',
+  offline_restricted_load: 'history.kind.offline_restricted_load',
+  offline_deposit: 'history.kind.offline_deposit',
+  offline_restricted_reclaim: 'history.kind.offline_restricted_reclaim',
+  fraud_compensation: 'history.kind.fraud_compensation',
+  fraud_recovery: 'history.kind.fraud_recovery',
+  lucky_fund: 'history.kind.lucky_fund',
+  lucky_grab: 'history.kind.lucky_grab',
+  lucky_refund: 'history.kind.lucky_refund',
+  campaign_claim: 'history.kind.campaign_claim',
+  campaign_reclaim: 'history.kind.campaign_reclaim',
+  campaign_spend: { in: 'history.kind.campaign_spend_in', out: 'history.kind.campaign_spend_out' },
+};
+
+/** The entry's title: the other wallet's name for a payment, else what the movement was (never a raw kind). */
 function describeEntry(t: Translate, { entry }: CheckedEntry, name: string): string {
-  if (entry.kind === 'topup') return t('history.topup');
-  if (entry.kind === 'redeem') return t('history.redeem');
-  if (entry.counterparty) return t(entry.direction === 'in' ? 'history.in' : 'history.out', { name });
-  return t('history.other', { kind: entry.kind });
+  if (
+    entry.counterparty &&
+    (entry.kind === 'payment' || entry.kind === 'qr_charge' || !KIND_LABELS[entry.kind])
+  )
+    return t(entry.direction === 'in' ? 'history.in' : 'history.out', { name });
+  const label = KIND_LABELS[entry.kind];
+  if (typeof label === 'string') return t(label, { name });
+  if (label) return t(label[entry.direction], { name });
+  return t(entry.direction === 'in' ? 'history.otherIn' : 'history.otherOut');
 }
 
 export function HistoryScreen() {
@@ -46,7 +70,7 @@ export function HistoryScreen() {
               data-testid="history-entry"
             >
               <div className="history-main">
-                <span className="history-what">
+                <span className="history-what" data-testid="history-what" title={entry.kind}>
                   {describeEntry(t, checked, displayNameOf(wallets, entry.counterparty))}
                 </span>
                 <Money fen={entry.amount} signed={entry.direction} testId="history-amount" />
