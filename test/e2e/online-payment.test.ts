@@ -143,4 +143,41 @@ describe('online payment between two phones on the demo page', () => {
     expect(await balanceOf(p1)).toBe(p1Balance);
     watched.assertNoProblems();
   });
+
+  it('lays out the badge and the load field without cutting their text', async () => {
+    await watched?.context.close();
+    // The QA pass's window size, where the phones are at their narrowest.
+    watched = await openWatchedPage(browser, server.url, { viewport: { width: 1400, height: 900 } });
+    const { page } = watched;
+    const shop = page.getByTestId('phone-3');
+    await shop.getByTestId('balance').waitFor();
+    // The shop's long name beside its "Category 2" badge: the badge stays on one line, even on a
+    // phone narrowed by its scroll bar (as in the QA pass) or a narrower screen.
+    await shop.locator('.balance-card').evaluate((el) => {
+      (el as HTMLElement).style.width = '240px';
+    });
+    const badgeLines = await shop.locator('.balance-holder .badge').evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+    });
+    expect(badgeLines).toBe(1);
+    // The "Amount to load" placeholder fits its field, in English and in Chinese.
+    const load = page.getByTestId('phone-1').getByTestId('load-amount');
+    const room = () =>
+      load.evaluate((el) => {
+        const input = el as HTMLInputElement;
+        const style = getComputedStyle(input);
+        const context = document.createElement('canvas').getContext('2d')!;
+        context.font = style.font;
+        const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return inner - context.measureText(input.placeholder).width;
+      });
+    await load.waitFor();
+    expect(await room()).toBeGreaterThanOrEqual(0);
+    await page.getByTestId('language-toggle').click();
+    expect(await room()).toBeGreaterThanOrEqual(0);
+    await page.getByTestId('language-toggle').click();
+    watched.assertNoProblems();
+  });
 });
