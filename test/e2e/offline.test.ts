@@ -255,6 +255,8 @@ describe('offline touch payments in the browser', () => {
     expect(await money(p1, 'offline-balance')).toBe(5000 - 1234);
     expect(await money(p2, 'offline-balance')).toBe(2000 + 1234);
     expect(await money(p2, 'pending-balance')).toBe(1234);
+    // The payer shows what it paid and the server has not recorded yet.
+    expect(await money(p1, 'paid-unsynced')).toBe(1234);
     expect(await outboxCount(p1)).toBe(1);
     expect(await outboxCount(p2)).toBe(1);
 
@@ -271,6 +273,7 @@ describe('offline touch payments in the browser', () => {
     await waitForValue(() => outboxCount(p1), 0, { what: 'phone 1 outbox' });
     await waitForValue(() => outboxCount(p2), 0, { what: 'phone 2 outbox' });
     await waitMoney(p2, 'pending-balance', 0, 'phone 2 pending after sync');
+    await waitMoney(p1, 'paid-unsynced', 0, 'phone 1 paid, not yet synced, after sync');
     expect(await money(p1, 'offline-balance')).toBe(5000 - 1234);
     expect(await money(p2, 'offline-balance')).toBe(2000 + 1234);
     await waitMoney(p1, 'balance', online1 - 5000, 'phone 1 online balance');

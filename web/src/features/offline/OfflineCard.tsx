@@ -62,9 +62,9 @@ export function OfflineCard() {
           </dd>
         </div>
         <div>
-          <dt>{t('offline.unconfirmedOut')}</dt>
+          <dt>{t('offline.paidUnsynced')}</dt>
           <dd>
-            <Money fen={balances?.unconfirmedOut ?? 0} testId="unconfirmed-out" />
+            <Money fen={offline.paidUnsynced} testId="paid-unsynced" />
           </dd>
         </div>
       </dl>

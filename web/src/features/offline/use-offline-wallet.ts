@@ -44,6 +44,8 @@ export interface OfflineState {
   wallet: WebOfflineWallet | null;
   balances: OfflineBalances | null;
   outboxCount: number;
+  /** Paid offline (by this device) and not yet recorded by the server: sent items still in the outbox. */
+  paidUnsynced: number;
   tampered: boolean;
   revoked: boolean;
   syncing: boolean;
@@ -87,6 +89,7 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
   const [wallet, setWallet] = useState<WebOfflineWallet | null>(null);
   const [balances, setBalances] = useState<OfflineBalances | null>(null);
   const [outboxCount, setOutboxCount] = useState(0);
+  const [paidUnsynced, setPaidUnsynced] = useState(0);
   const [tampered, setTamperedState] = useState(false);
   const [revoked, setRevoked] = useState(false);
   const [syncing, setSyncing] = useState(false);
@@ -105,6 +108,9 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
     if (walletRef.current !== w && walletRef.current !== null) return;
     setBalances(b);
     setOutboxCount(outbox.length);
+    setPaidUnsynced(
+      outbox.reduce((s, i) => (i.kind === 'payment-sent' && !i.reject ? s + i.request.amount : s), 0),
+    );
     setRevoked(isRevoked);
     setTamperedState(w.se.tampered);
   }, []);
@@ -320,6 +326,7 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
     wallet,
     balances,
     outboxCount,
+    paidUnsynced,
     tampered,
     revoked,
     syncing,
