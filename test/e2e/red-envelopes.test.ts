@@ -244,6 +244,15 @@ describe('red envelopes and lucky money on the demo page', () => {
     const before = { 1: await goHome(p1), 2: await goHome(p2), 3: await goHome(p3) };
 
     await p1.getByTestId('home-lucky').click();
+    // Too much for two shares: the refusal says so in yuan, and goes away once the form is edited.
+    await p1.getByTestId('lucky-total').fill('9999');
+    await p1.getByTestId('lucky-shares').fill('2');
+    await p1.getByTestId('lucky-send').click();
+    const refusal = p1.getByTestId('lucky-form').getByTestId('error-message');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe('A share holds at most ¥200.00: 2 shares take at most ¥400.00.');
+    await p1.getByTestId('lucky-shares').fill('0');
+    expect(await p1.getByTestId('lucky-form').getByTestId('error').count()).toBe(0);
     await p1.getByTestId('lucky-total').fill(formatFen(LUCKY_TOTAL).replace(/[¥,]/g, ''));
     await p1.getByTestId('lucky-shares').fill('3');
     await p1.getByTestId('lucky-mode').selectOption('random');

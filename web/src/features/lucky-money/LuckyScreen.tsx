@@ -71,6 +71,11 @@ function SendForm({ fromName }: { fromName(walletId: string): string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const wallet = session.wallet;
+  // An error answers the last attempt: once the form is edited it no longer applies.
+  const edited = (change: () => void) => {
+    setError(null);
+    change();
+  };
 
   const send = async (event: FormEvent) => {
     event.preventDefault();
@@ -116,7 +121,7 @@ function SendForm({ fromName }: { fromName(walletId: string): string }) {
             inputMode="decimal"
             placeholder="0.00"
             value={total}
-            onChange={(e) => setTotal(e.target.value)}
+            onChange={(e) => edited(() => setTotal(e.target.value))}
             data-testid="lucky-total"
           />
         </label>
@@ -128,7 +133,7 @@ function SendForm({ fromName }: { fromName(walletId: string): string }) {
             min={1}
             max={1000}
             value={shares}
-            onChange={(e) => setShares(e.target.value)}
+            onChange={(e) => edited(() => setShares(e.target.value))}
             data-testid="lucky-shares"
           />
         </label>
@@ -139,7 +144,7 @@ function SendForm({ fromName }: { fromName(walletId: string): string }) {
           <select
             className="input"
             value={mode}
-            onChange={(e) => setMode(e.target.value === 'equal' ? 'equal' : 'random')}
+            onChange={(e) => edited(() => setMode(e.target.value === 'equal' ? 'equal' : 'random'))}
             data-testid="lucky-mode"
           >
             <option value="random">{t('lucky.mode.random')}</option>
@@ -153,7 +158,7 @@ function SendForm({ fromName }: { fromName(walletId: string): string }) {
             maxLength={60}
             placeholder={t('lucky.memoPlaceholder')}
             value={memo}
-            onChange={(e) => setMemo(e.target.value)}
+            onChange={(e) => edited(() => setMemo(e.target.value))}
             data-testid="lucky-memo"
           />
         </label>
