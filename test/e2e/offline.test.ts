@@ -424,7 +424,11 @@ describe('offline touch payments in the browser', () => {
     expect(card && button).toBeTruthy();
     expect(button!.x).toBeGreaterThanOrEqual(card!.x);
     expect(button!.x + button!.width).toBeLessThanOrEqual(card!.x + card!.width);
+    // Removing deletes the device key: the phone asks first.
     await p1.getByTestId('revoked-forget').click();
+    await p1.getByTestId('revoked-forget-ask').waitFor();
+    expect(await p1.getByTestId('create-wallet').count()).toBe(0);
+    await p1.getByTestId('revoked-forget-confirm').click();
     await p1.getByTestId('create-wallet').waitFor();
 
     await expectAuditOk();

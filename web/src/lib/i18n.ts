@@ -73,6 +73,11 @@ const en = {
   'settings.source.created': 'Created on this phone (key generated here)',
   'settings.storage': 'Key stored in IndexedDB “{db}”',
   'settings.forget': 'Remove wallet from this phone',
+  'settings.forgetDemo':
+    'This deletes the wallet’s device key from this phone. A demo wallet can be set up again from the list.',
+  'settings.forgetCreated':
+    'This deletes the device key made on this phone: the wallet, and any offline coins on it, can no longer be used from this phone.',
+  'settings.forgetConfirm': 'Remove',
   'onboard.title': 'Set up e-CNY',
   'onboard.create': 'Open a new wallet',
   'onboard.name': 'Your name',
@@ -303,6 +308,9 @@ const zh: Record<MessageKey, string> = {
   'settings.source.created': '本机开立（密钥在本机生成）',
   'settings.storage': '密钥保存在 IndexedDB “{db}”',
   'settings.forget': '从本机移除钱包',
+  'settings.forgetDemo': '这将从本机删除钱包的设备密钥。演示钱包可以从列表中重新设置。',
+  'settings.forgetCreated': '这将删除在本机生成的设备密钥：此钱包及其离线硬币将无法再在本机使用。',
+  'settings.forgetConfirm': '移除',
   'onboard.title': '开通数字人民币',
   'onboard.create': '开立新钱包',
   'onboard.name': '姓名',

@@ -13,6 +13,7 @@ import { useOfflineWallet } from '../offline/use-offline-wallet';
 import { useTouch } from '../offline/use-touch';
 import type { DemoAssignment } from './api/demo-wallets';
 import { useIssuerInfo } from './api/info';
+import { ForgetWallet } from './ForgetWallet';
 import { Onboarding } from './onboarding/Onboarding';
 import { PhoneContext } from './phone-context';
 import { PHONE_TABS, type PhoneTabId, REVOKED_TABS } from './phone-tabs';
@@ -132,20 +133,10 @@ function ReceivedNotice({ session }: { session: PhoneSession }) {
 }
 
 function FailedDevice({ session }: { session: PhoneSession }) {
-  const { t } = useI18n();
   return (
     <div className="card">
       <ErrorNotice error={session.error} onRetry={() => void session.refresh()} />
-      {isStaleDevice(session.error) && (
-        <button
-          type="button"
-          className="button secondary wide wrap"
-          onClick={() => void session.forget()}
-          data-testid="failed-forget"
-        >
-          {t('settings.forget')}
-        </button>
-      )}
+      {isStaleDevice(session.error) && <ForgetWallet session={session} testId="failed-forget" />}
     </div>
   );
 }

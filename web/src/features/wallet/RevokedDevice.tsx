@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import { createApiClient } from '../../lib/api';
 import { useI18n } from '../../lib/i18n';
 import type { FraudCaseSummary } from '../offline/api-types';
+import { ForgetWallet } from './ForgetWallet';
 import { usePhone } from './phone-context';
 
 /** Fraud cases whose culprit is `deviceId`; null while unknown (not asked yet, or the list failed). */
@@ -46,14 +47,7 @@ export function RevokedDevice() {
       </p>
       <p className="small">{t('revoked.effect')}</p>
       <p className="small">{t('revoked.todo')}</p>
-      <button
-        type="button"
-        className="button wide wrap"
-        onClick={() => void session.forget()}
-        data-testid="revoked-forget"
-      >
-        {t('settings.forget')}
-      </button>
+      <ForgetWallet session={session} testId="revoked-forget" className="button wide wrap" />
     </div>
   );
 }

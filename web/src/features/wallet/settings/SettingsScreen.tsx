@@ -6,6 +6,7 @@
 import { useI18n } from '../../../lib/i18n';
 import { OfflineSettings } from '../../offline/OfflineSettings';
 import { operatorName } from '../api/info';
+import { ForgetWallet } from '../ForgetWallet';
 import { usePhone } from '../phone-context';
 
 export function SettingsScreen() {
@@ -41,14 +42,7 @@ export function SettingsScreen() {
         <br />
         {t('settings.storage', { db: session.keyStore.kv.dbName })}
       </p>
-      <button
-        type="button"
-        className="button secondary wide"
-        onClick={() => void session.forget()}
-        data-testid="forget-wallet"
-      >
-        {t('settings.forget')}
-      </button>
+      <ForgetWallet session={session} testId="forget-wallet" />
     </div>
   );
 }
