@@ -353,7 +353,7 @@ describe('offline touch payments in the browser', () => {
     // The phone says so, with why, and drops what needs the server: no stale balance, no online tabs.
     await p1.getByTestId('revoked-state').waitFor();
     await waitForValue(
-      async () => /1 double spend.*¥10\.00/.test((await p1.getByTestId('revoked-why').textContent()) ?? ''),
+      async () => /a double spend.*¥10\.00/.test((await p1.getByTestId('revoked-why').textContent()) ?? ''),
       true,
       { what: 'why the device was revoked' },
     );

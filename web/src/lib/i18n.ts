@@ -232,8 +232,10 @@ const en = {
   'fraud.invalid': 'invalid',
   'fraud.close': 'Close',
   'revoked.title': 'This device was revoked',
+  'revoked.whyFraudOne':
+    'The issuer found a double spend signed by this device ({amount}) and no longer accepts it.',
   'revoked.whyFraud':
-    'The issuer found {n} double spend(s) signed by this device ({amount}) and no longer accepts it.',
+    'The issuer found {n} double spends signed by this device ({amount}) and no longer accepts it.',
   'revoked.whyUnknown': 'The issuer no longer accepts this device.',
   'revoked.effect':
     'It cannot pay online, load or deposit coins any more, and its online balance is not shown here.',
@@ -463,6 +465,7 @@ const zh: Record<MessageKey, string> = {
   'fraud.invalid': '无效',
   'fraud.close': '关闭',
   'revoked.title': '本设备已被吊销',
+  'revoked.whyFraudOne': '发行方发现本设备签署了一笔双花（{amount}），已不再接受本设备。',
   'revoked.whyFraud': '发行方发现本设备签署了 {n} 笔双花（{amount}），已不再接受本设备。',
   'revoked.whyUnknown': '发行方已不再接受本设备。',
   'revoked.effect': '本设备不能再在线付款、存入或转回硬币，这里也不再显示在线余额。',

@@ -42,7 +42,10 @@ export function RevokedDevice() {
       <h3>{t('revoked.title')}</h3>
       <p className="small" data-testid="revoked-why" title={session.revoked.message || undefined}>
         {cases && cases.length > 0
-          ? t('revoked.whyFraud', { n: cases.length, amount: formatFen(total) })
+          ? t(cases.length === 1 ? 'revoked.whyFraudOne' : 'revoked.whyFraud', {
+              n: cases.length,
+              amount: formatFen(total),
+            })
           : t('revoked.whyUnknown')}
       </p>
       <p className="small">{t('revoked.effect')}</p>
