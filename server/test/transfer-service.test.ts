@@ -22,7 +22,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createContext, defaultConfig } from '../src/bootstrap';
 import type { Ctx } from '../src/context';
 import { runAudit } from '../src/ledger/audit';
-import { ledgerId, receiptSoon, submitBatch, submitTransfer, walletHistory } from '../src/transfers/service';
+import { ledgerId, receiptSoon, submitBatch, submitTransfer } from '../src/transfers/service';
+import { walletHistory } from '../src/wallets/history';
 import { openWallet, topUp } from '../src/wallets/service';
 
 let ctx: Ctx | undefined;

@@ -12,6 +12,7 @@ import {
   type OnlineTransfer,
   parseMerchantQr,
   randomId,
+  receiptBody,
   verifyReceipt,
   withCrc,
 } from '@ecny-sim/wallet-core';
@@ -343,6 +344,16 @@ describe('QR payments over HTTP', () => {
       verifyReceipt(charged.receipt, null, decodeKey(s.ctx.world.issuerPublicKey), nobleVerifier);
       expect(charged.balance).toBe(1_500);
       expect(await balanceOf(alice)).toBe(8_500);
+      // Both histories carry the charge with its receipt, which names the code.
+      for (const [w, direction] of [
+        [alice, 'out'],
+        [merchant, 'in'],
+      ] as const) {
+        const entry = (await w.client.history(w.walletId)).entries.find((e) => e.kind === 'qr_charge');
+        expect(entry).toMatchObject({ transferId: code.codeId, amount: 1_500, direction });
+        verifyReceipt(entry!.receipt!, null, decodeKey(s.ctx.world.issuerPublicKey), nobleVerifier);
+        expect(receiptBody(entry!.receipt!)).toEqual(receiptBody(charged.receipt));
+      }
 
       // Same code, new charge: refused, nothing moves.
       await expectCode(

@@ -282,6 +282,13 @@ function chargeReceipt(
   );
 }
 
+/** The receipt of a ledger row that settled a payment-code charge, or null for any other row. */
+export function chargeReceiptOf(ctx: Ctx, stored: StoredTransfer): TransferReceipt | null {
+  const meta = stored.meta?.charge as ChargeMeta | undefined;
+  if (!meta || !stored.credit.startsWith('wallet:')) return null;
+  return chargeReceipt(ctx, stored, meta.code, stored.credit.slice('wallet:'.length));
+}
+
 async function chargeResult(
   ctx: Ctx,
   merchantId: string,

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Ctx } from '../context';
 import { requireOwnWallet } from '../http/device-auth';
 import { parseWith } from '../http/validate';
-import { walletHistory } from '../transfers/service';
+import { walletHistory } from './history';
 import {
   changeTier,
   openWallet,
