@@ -34,12 +34,16 @@ export function describeError(error: unknown): ErrorInfo {
 }
 
 /**
- * The server answered with a 4xx: it applied nothing, and the same request would be refused again
- * (or, rate limited, was simply not taken). A network failure, airplane mode or a 5xx may have been
- * applied, so what they carried is kept to resend.
+ * Refusals given before the server looked at what the request carried: a malformed or unsigned
+ * request, a device refused (revoked, another wallet's), a body too large or of the wrong type,
+ * or a rate limit. Nothing was applied, and nothing was said about the coins it carried, so a
+ * deposit refused this way on its first sending may give its coins back. A conflict or any other
+ * refusal about the coins themselves (409, 422), a network failure, airplane mode or a 5xx may
+ * mean the coins were taken, or are not good: what they carried stays spent and is kept to resend.
  */
-export function isDefiniteRefusal(error: unknown): boolean {
+export function isRefusedUnread(error: unknown): boolean {
   if (!isEcnyError(error)) return false;
-  const status = error.details?.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
+  return REFUSED_UNREAD.has(error.details?.status as number);
 }
+
+const REFUSED_UNREAD = new Set([400, 401, 403, 413, 415, 429]);

@@ -7,7 +7,7 @@ import { formatFen, parseYuan } from '@ecny-sim/wallet-core';
 import { type FormEvent, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
-import { describeError, type ErrorInfo, isDefiniteRefusal } from '../../lib/errors';
+import { describeError, type ErrorInfo, isRefusedUnread } from '../../lib/errors';
 import { type MessageKey, useI18n } from '../../lib/i18n';
 import { usePhone } from '../wallet/phone-context';
 import type { DepositResult } from './api-types';
@@ -215,7 +215,7 @@ function DepositButton() {
       setResults(await offline.deposit());
     } catch (e) {
       setError(describeError(e));
-      setKept(isDefiniteRefusal(e));
+      setKept(isRefusedUnread(e));
     } finally {
       setBusy(false);
     }

@@ -6,7 +6,6 @@
  * mode stops them; paying and receiving by touch need no network.
  */
 import {
-  coinAmount,
   type DeviceCert,
   DeviceCertSchema,
   EcnyError,
@@ -18,7 +17,7 @@ import {
   WalletStore,
 } from '@ecny-sim/wallet-core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { describeError, type ErrorInfo, isDefiniteRefusal } from '../../lib/errors';
+import { describeError, type ErrorInfo, isRefusedUnread } from '../../lib/errors';
 import type { StoredDevice } from '../../lib/key-store';
 import { PrefixedKeyValue } from '../../lib/prefixed-key-value';
 import type { IssuerInfo } from '../wallet/api/info';
@@ -195,14 +194,9 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
       await kv.delete(PENDING_LOAD);
     }
     for (const [key, body] of await kv.entries<DepositBody>(DEPOSIT_PREFIX)) {
-      try {
-        await client.deposit(device.deviceId, body);
-      } catch (e) {
-        if (!isDefiniteRefusal(e)) throw e;
-        // Refused for good: its coins come back (the balance the element had is not known any more).
-        await w.releaseRefusedDeposit(body, w.se.state().balance + depositAmount(body));
-        continue;
-      }
+      // A kept body is one whose earlier sending may have been taken: whatever this answer, its
+      // coins stay spent (giving them back could let them be paid twice).
+      await client.deposit(device.deviceId, body);
       await kv.delete(key);
     }
   }, [kv, client, device]);
@@ -304,9 +298,10 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
       session.walletChanged(r.wallet);
       return r.results;
     } catch (e) {
-      // The coins were marked spent before sending; a definite refusal puts them back.
+      // The coins were marked spent before this first sending; a refusal that took nothing and
+      // said nothing of the coins puts them back.
       const body = await kv.get<DepositBody>(`${DEPOSIT_PREFIX}${requestId}`);
-      if (body && isDefiniteRefusal(e)) await w.releaseRefusedDeposit(body, balanceBefore);
+      if (body && isRefusedUnread(e)) await w.releaseRefusedDeposit(body, balanceBefore);
       throw e;
     } finally {
       await readState(w);
@@ -338,8 +333,4 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
     deposit,
     setTampered,
   };
-}
-
-function depositAmount(body: DepositBody): number {
-  return body.spends.reduce((sum, { coin }) => sum + coinAmount(coin), 0);
 }
