@@ -344,6 +344,15 @@ describe('offline touch payments in the browser', () => {
     await setAirplane(p3, false);
     expect(await verdicts(p3)).toEqual(['double_spend']);
     await p3.getByTestId('sync-fraud').waitFor();
+    // The honest payee of the losing branch is told it is not at fault and will be compensated.
+    const losing = p3.getByTestId('sync-fraud-case');
+    expect(await losing.count()).toBe(1);
+    expect(await losing.getAttribute('data-role')).toBe('losing');
+    const losingText = (await losing.textContent()) ?? '';
+    expect(losingText).toMatch(/not at fault/);
+    expect(losingText).toMatch(/compensate/);
+    expect(losingText).toMatch(/¥10\.00/);
+    expect(losingText).not.toMatch(/by this device/);
     await home(p1);
     await setAirplane(p1, false);
     const refused = p1.getByTestId('sync-error');
@@ -404,6 +413,14 @@ describe('offline touch payments in the browser', () => {
     await syncNow(p1);
     expect(await p1.getByTestId('sync-error').getAttribute('data-code')).toBe('DEVICE_REVOKED');
     await syncNow(p2);
+    // Phone 2 now hears of the case too: its payment came first and stands, no accusation.
+    const winning = p2.getByTestId('sync-fraud-case');
+    await winning.waitFor();
+    expect(await winning.getAttribute('data-role')).toBe('winning');
+    const winningText = (await winning.textContent()) ?? '';
+    expect(winningText).toMatch(/not at fault/);
+    expect(winningText).toMatch(/stands/);
+    expect(winningText).not.toMatch(/Fraud cases about this device/);
     for (const p of [p1, p2]) await setAirplane(p, true);
     const rejected = await touchPay(p2, p1, '10', { pick: byButton(p2, 1), replay: true });
     expect(rejected.payee).toEqual({ status: 'failed', code: 'CERT_REVOKED' });

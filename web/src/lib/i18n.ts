@@ -165,7 +165,13 @@ const en = {
   'offline.syncing': 'Syncing…',
   'offline.synced': 'Synced {time}: {n} item(s) uploaded',
   'offline.noVerdicts': 'Nothing to upload',
-  'offline.fraud': 'Fraud cases about this device: {n}',
+  'offline.fraud.culprit': 'This device paid the same coins twice ({amount}): a double spend by this device.',
+  'offline.fraud.winning':
+    'A double spend ({amount}) was found in coins this device received or uploaded. This device is not at fault: its payment came first and stands.',
+  'offline.fraud.losing':
+    'A double spend ({amount}) was found in coins this device received or uploaded. This device is not at fault: the payer spent these coins first elsewhere; the issuer compensates them when they are deposited.',
+  'offline.fraud.involved':
+    'A double spend ({amount}) was found in coins this device received or uploaded. This device is not at fault.',
   'offline.deposit': 'Deposit coins to online balance',
   'offline.deposited': 'Deposited {amount}',
   'offline.depositKept': 'The deposit was refused: the coins stay on this device.',
@@ -400,7 +406,12 @@ const zh: Record<MessageKey, string> = {
   'offline.syncing': '同步中…',
   'offline.synced': '{time} 已同步：上传 {n} 条',
   'offline.noVerdicts': '没有待上传的记录',
-  'offline.fraud': '与本设备有关的欺诈案件：{n}',
+  'offline.fraud.culprit': '本设备将同一笔钱币支付了两次（{amount}）：本设备双花。',
+  'offline.fraud.winning':
+    '在本设备收到或上传的钱币中发现一笔双花（{amount}）。本设备没有过错：它的收款在先，继续有效。',
+  'offline.fraud.losing':
+    '在本设备收到或上传的钱币中发现一笔双花（{amount}）。本设备没有过错：付款方已先在别处花掉这些钱币；存入时由发行方补偿。',
+  'offline.fraud.involved': '在本设备收到或上传的钱币中发现一笔双花（{amount}）。本设备没有过错。',
   'offline.deposit': '离线余额转回在线',
   'offline.deposited': '已转回 {amount}',
   'offline.depositKept': '转回被拒：硬币仍保留在本设备上。',

@@ -183,9 +183,21 @@ function SyncPanel() {
             })}
           </ul>
           {report.fraudCases.length > 0 && (
-            <p className="error-line small" data-testid="sync-fraud">
-              {t('offline.fraud', { n: report.fraudCases.length })}
-            </p>
+            <ul className="fraud-notes" data-testid="sync-fraud">
+              {report.fraudCases.map((c) => {
+                const role = report.fraudRoles[c.caseId] ?? 'involved';
+                return (
+                  <li
+                    key={c.caseId}
+                    className={role === 'culprit' ? 'error-line small' : 'notice-line small'}
+                    data-testid="sync-fraud-case"
+                    data-role={role}
+                  >
+                    {t(`offline.fraud.${role}`, { amount: formatFen(c.amount) })}
+                  </li>
+                );
+              })}
+            </ul>
           )}
         </div>
       )}

@@ -13,6 +13,7 @@ import {
   NobleSigner,
   type OfflineBalances,
   sortableId,
+  spendHash,
   type TrustAnchors,
   WalletStore,
 } from '@ecny-sim/wallet-core';
@@ -28,13 +29,48 @@ import { WebOfflineWallet } from './web-offline-wallet';
 
 export type OfflineStatus = 'starting' | 'ready' | 'needs-network' | 'failed';
 
+/**
+ * This device's part in a fraud case: the culprit (it signed both spends), a holder of the
+ * winning branch (its payment stands), of the losing branch (compensated at deposit), or
+ * involved without the phone knowing which branch (it reported the case, or no longer holds the coins).
+ */
+export type FraudRole = 'culprit' | 'winning' | 'losing' | 'involved';
+
 export interface SyncReport {
   at: number;
   /** Items uploaded. */
   uploaded: number;
   verdicts: SyncVerdict[];
   fraudCases: FraudCaseSummary[];
+  /** caseId → this device's part in it. */
+  fraudRoles: Record<string, FraudRole>;
   error: ErrorInfo | null;
+}
+
+/**
+ * Which side of each case this device is on, from the sync answer and the coins it holds or held:
+ * a received item the server called a double spend of the case, or a coin whose provenance
+ * passes through the losing spend, is the losing branch; one through the first spend, the winning.
+ */
+export async function fraudRoles(
+  w: WebOfflineWallet,
+  deviceId: string,
+  cases: readonly FraudCaseSummary[],
+  verdicts: readonly SyncVerdict[],
+): Promise<Record<string, FraudRole>> {
+  const roles: Record<string, FraudRole> = {};
+  if (cases.length === 0) return roles;
+  const hashes = new Set<string>();
+  for (const c of await w.store.listCoins())
+    for (const link of c.coin.links) hashes.add(spendHash(link.spend));
+  const flagged = new Set(verdicts.flatMap((v) => (v.status === 'double_spend' ? v.caseIds : [])));
+  for (const c of cases) {
+    if (c.culprit.deviceId === deviceId) roles[c.caseId] = 'culprit';
+    else if (flagged.has(c.caseId) || hashes.has(c.secondHash)) roles[c.caseId] = 'losing';
+    else if (hashes.has(c.firstHash)) roles[c.caseId] = 'winning';
+    else roles[c.caseId] = 'involved';
+  }
+  return roles;
 }
 
 export interface OfflineState {
@@ -222,12 +258,13 @@ export function useOfflineWallet(session: PhoneSession, issuer: IssuerInfo | nul
         uploaded,
         verdicts: response.verdicts,
         fraudCases: response.fraudCases,
+        fraudRoles: await fraudRoles(w, device.deviceId, response.fraudCases, response.verdicts),
         error: null,
       };
     } catch (e) {
       const info = describeError(e);
       if (info.code === 'DEVICE_REVOKED') await w.markRevoked();
-      report = { at: Date.now(), uploaded, verdicts: [], fraudCases: [], error: info };
+      report = { at: Date.now(), uploaded, verdicts: [], fraudCases: [], fraudRoles: {}, error: info };
     } finally {
       setSyncing(false);
     }
