@@ -33,6 +33,7 @@ interface Report {
   scale: number;
   audit: { ok: boolean; breaks: unknown[] };
   doubleSpends: { injected: number; detected: number; falsePositives: number } | null;
+  money: { losses: number };
   reportHash: string;
 }
 
@@ -125,6 +126,19 @@ describe('issuer console', () => {
       what: 'fraud cases listed',
     });
     await waitForValue(() => text(page, 'dash-fraud'), String(expected), { what: 'dashboard fraud count' });
+    // Double-spend money: recovered, compensated and what is left, never a negative loss.
+    const stats = (await server.client.stats()) as { losses: number };
+    const recovered = cases.slice(0, 50).reduce((sum, c) => sum + c.recovered, 0);
+    await waitForValue(() => text(page, 'losses-recovered'), formatFen(recovered), { what: 'recovered' });
+    expect(await text(page, 'losses-compensated')).toBe(formatFen(recovered - stats.losses));
+    const left = page.getByTestId('losses-left').first();
+    expect(await left.getAttribute('data-kind')).toBe(stats.losses > 0 ? 'held' : 'loss');
+    expect(await text(page, 'losses-left-amount')).toBe(formatFen(Math.abs(stats.losses)));
+    expect(await left.textContent()).toMatch(
+      stats.losses > 0 ? /Held against claims still open/ : /Net fraud loss/,
+    );
+    expect(await page.getByTestId('fraud-losses').first().textContent()).not.toMatch(/-¥|¥-/);
+    expect(await text(page, 'losses-explain')).not.toBe('');
     const newest = cases[0]!;
     const row = page.locator(`[data-testid="fraud-case"][data-case="${newest.caseId}"]`);
     expect(await row.textContent()).toContain(newest.culprit.deviceId);
@@ -182,6 +196,12 @@ describe('issuer console', () => {
     // The browser recomputed the hash from the figures in the file.
     expect(await page.getByTestId('report-hash-check').getAttribute('data-ok')).toBe('true');
     expect(await page.getByTestId('report-chart-money').locator('svg').count()).toBeGreaterThan(0);
+    // The report's loss line is never a negative loss: held money or a net loss, as a positive figure.
+    const lossRow = page.getByTestId('report-money-losses');
+    expect(await lossRow.textContent()).toBe(formatFen(Math.abs(report.money.losses)));
+    expect(await text(page, 'report-money')).toMatch(
+      report.money.losses < 0 ? /Held against claims still open/ : /Net fraud loss/,
+    );
 
     // A figure edited by hand no longer matches the hash.
     const edited = {

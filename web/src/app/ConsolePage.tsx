@@ -61,7 +61,7 @@ export function ConsolePage() {
       </nav>
       {/* `issuer-panel` lends the console's dark card style to the components shared with the demo page. */}
       <section id="dashboard" className="issuer-panel console-card">
-        <Dashboard data={dashboard} fraudCases={fraud.cases.length} activity={feed.items} />
+        <Dashboard data={dashboard} fraudCases={fraud.cases} activity={feed.items} />
       </section>
       <div className="console-columns">
         <section id="fraud" className="issuer-panel console-card">

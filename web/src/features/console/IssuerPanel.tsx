@@ -13,6 +13,7 @@ import { useConsoleData } from './api/use-console-data';
 import { CampaignConsole } from './campaigns/CampaignConsole';
 import { publishCampaignProgress } from './campaigns/progress-bus';
 import { FraudCases } from './fraud/FraudCases';
+import { FraudLosses } from './fraud/FraudLosses';
 import { useFraudCases } from './fraud/use-fraud-cases';
 import './console.css';
 
@@ -73,6 +74,7 @@ export function IssuerPanel() {
         )}
       </div>
       <ErrorNotice error={error} />
+      <FraudLosses lossBalance={stats?.losses} cases={fraud.cases} />
       <FraudCases cases={fraud.cases} error={fraud.error} />
       <CampaignConsole />
       <h3>{t('issuer.activity')}</h3>

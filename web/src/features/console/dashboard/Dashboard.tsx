@@ -1,7 +1,7 @@
 /**
  * The dashboard of the full-page issuer console: circulation and where it
- * sits (online, offline outstanding, restricted, pools, vaults), net fraud
- * losses, transactions per minute and the audit, live; a stacked area of the
+ * sits (online, offline outstanding, restricted, pools, vaults), double-spend
+ * recoveries and compensations, transactions per minute and the audit, live; a stacked area of the
  * money split over time and a line of transactions per minute.
  */
 import { useState } from 'react';
@@ -20,7 +20,9 @@ import {
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Money } from '../../../components/Money';
 import { type MessageKey, useI18n } from '../../../lib/i18n';
+import type { FraudCaseSummary } from '../../offline/api-types';
 import { ActivityFeed, type ActivityItem } from '../ActivityFeed';
+import { FraudLosses } from '../fraud/FraudLosses';
 import { AXIS, COLORS, GRID, TOOLTIP_STYLE, yuanTick, yuanValue } from './chart-style';
 import { type Dashboard as DashboardData, STATS_POLL_MS } from './use-dashboard';
 import './dashboard.css';
@@ -39,7 +41,7 @@ export function Dashboard({
   activity,
 }: {
   data: DashboardData;
-  fraudCases: number;
+  fraudCases: FraudCaseSummary[];
   activity: ActivityItem[];
 }) {
   const { t } = useI18n();
@@ -62,13 +64,6 @@ export function Dashboard({
         <Tile label={t('dash.restricted')} fen={stats?.restricted} testId="dash-restricted" />
         <Tile label={t('dash.pools')} fen={stats?.pools} testId="dash-pools" />
         <Tile label={t('dash.vaults')} fen={stats?.operatorVaults} testId="dash-vaults" />
-        {/* The ledger's loss accounts hold recoveries minus compensations: the net loss is its negation. */}
-        <Tile
-          label={t('dash.losses')}
-          hint={t('dash.lossesHint')}
-          fen={stats ? (stats.losses === 0 ? 0 : -stats.losses) : undefined}
-          testId="dash-losses"
-        />
         <div className="dash-tile">
           <span className="dash-label" title={t('dash.tpmHint')}>
             {t('dash.tpm')}
@@ -80,7 +75,7 @@ export function Dashboard({
         <div className="dash-tile">
           <span className="dash-label">{t('dash.fraud')}</span>
           <strong className="dash-value" data-testid="dash-fraud">
-            {fraudCases}
+            {fraudCases.length}
           </strong>
         </div>
         <div className="dash-tile">
@@ -104,6 +99,7 @@ export function Dashboard({
           )}
         </div>
       </div>
+      <FraudLosses lossBalance={stats?.losses} cases={fraudCases} className="dash-losses" />
       <ErrorNotice error={data.error} />
       <div className="dash-charts">
         <figure className="dash-chart" data-testid="dash-chart-money">

@@ -132,12 +132,17 @@ function ReportView({
   const na = <span className="muted">{t('report.notApplicable')}</span>;
   const hashOk = recomputed === report.reportHash;
 
+  // The report's `losses` is compensations minus recoveries: below zero, it is money recovered from
+  // culprits still held for honest holders who have not deposited, not a negative loss.
+  const held = money.losses < 0;
+  const lossLabel = t(held ? 'losses.held' : 'losses.net');
+  const lossFen = Math.abs(money.losses);
   const moneyBars = [
     { name: t('report.online'), fen: money.online, color: COLORS.online },
     { name: t('report.offline'), fen: money.offlineOutstanding, color: COLORS.offline },
     { name: t('report.restricted'), fen: money.restricted, color: COLORS.restricted },
     { name: t('report.reclaimed'), fen: money.reclaimed, color: COLORS.reclaimed },
-    { name: t('report.losses'), fen: money.losses, color: COLORS.losses },
+    { name: lossLabel, fen: lossFen, color: held ? COLORS.reclaimed : COLORS.losses },
   ];
   const funnel = c
     ? [
@@ -207,7 +212,7 @@ function ReportView({
                 testId="report-money-restricted"
               />
               <MoneyRow label={t('report.reclaimed')} fen={money.reclaimed} testId="report-money-reclaimed" />
-              <MoneyRow label={t('report.losses')} fen={money.losses} testId="report-money-losses" />
+              <MoneyRow label={lossLabel} fen={lossFen} testId="report-money-losses" />
             </tbody>
           </table>
         </div>
