@@ -130,7 +130,9 @@ describe('issuer console', () => {
     const stats = (await server.client.stats()) as { losses: number };
     const recovered = cases.slice(0, 50).reduce((sum, c) => sum + c.recovered, 0);
     await waitForValue(() => text(page, 'losses-recovered'), formatFen(recovered), { what: 'recovered' });
-    expect(await text(page, 'losses-compensated')).toBe(formatFen(recovered - stats.losses));
+    await waitForValue(() => text(page, 'losses-compensated'), formatFen(recovered - stats.losses), {
+      what: 'compensated',
+    });
     const left = page.getByTestId('losses-left').first();
     expect(await left.getAttribute('data-kind')).toBe(stats.losses > 0 ? 'held' : 'loss');
     expect(await text(page, 'losses-left-amount')).toBe(formatFen(Math.abs(stats.losses)));
@@ -196,6 +198,14 @@ describe('issuer console', () => {
     // The browser recomputed the hash from the figures in the file.
     expect(await page.getByTestId('report-hash-check').getAttribute('data-ok')).toBe('true');
     expect(await page.getByTestId('report-chart-money').locator('svg').count()).toBeGreaterThan(0);
+    // The money chart's axis ticks come from the data's range and are signed like the figures.
+    const tickLabels = page
+      .getByTestId('report-chart-money')
+      .locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value');
+    await waitForValue(async () => (await tickLabels.count()) > 1, true, { what: 'money chart axis ticks' });
+    const ticks = await tickLabels.allTextContents();
+    for (const tick of ticks) expect(tick).toMatch(/^-?¥[\d.]+[KMB]?$/);
+    expect(ticks.filter((tick) => tick.startsWith('-'))).toEqual([]);
     // The report's loss line is never a negative loss: held money or a net loss, as a positive figure.
     const lossRow = page.getByTestId('report-money-losses');
     expect(await lossRow.textContent()).toBe(formatFen(Math.abs(report.money.losses)));
@@ -246,6 +256,22 @@ describe('issuer console', () => {
     expect(before.issued).toBeGreaterThan(0);
     expect(await page.getByTestId('dash-chart-money').locator('svg').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('dash-chart-tpm').locator('svg').count()).toBeGreaterThan(0);
+    // No per-minute history on the server: the chart says it counts from the page's opening, and
+    // plots no minute before it.
+    const tpmChart = page.getByTestId('dash-chart-tpm');
+    expect(await tpmChart.locator('figcaption').textContent()).toMatch(/since this page opened/);
+    const openedMinute = await page.evaluate(() => {
+      const t = performance.timeOrigin;
+      return new Date(t).toTimeString().slice(0, 5);
+    });
+    const minuteLabels = tpmChart.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value');
+    await waitForValue(async () => (await minuteLabels.count()) > 0, true, { what: 'minute axis ticks' });
+    const minutes = await minuteLabels.allTextContents();
+    for (const m of minutes) expect(m >= openedMinute || openedMinute > '23:50').toBe(true);
+    expect(await text(page, 'dash-pools')).toMatch(/^¥/);
+    expect(await page.locator('.dash-tile', { has: page.getByTestId('dash-pools') }).textContent()).toMatch(
+      /lucky-money/,
+    );
 
     // Two demo wallets, driven through the API with their keys.
     const { wallets } = (await server.client.request('GET', '/demo/wallets')) as {

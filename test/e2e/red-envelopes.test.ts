@@ -346,6 +346,17 @@ describe('red envelopes and lucky money on the demo page', () => {
       },
     );
     expect(await card.locator('[data-point="reclaimed"]').getAttribute('data-done')).toBe('true');
+    // Reclaimed once is done: the button says so and cannot reclaim ¥0.00 again.
+    const reclaimButton = card.getByTestId('console-reclaim');
+    await waitForValue(async () => reclaimButton.getAttribute('data-done'), 'true', { what: 'reclaim done' });
+    expect(await reclaimButton.isDisabled()).toBe(true);
+    expect(await reclaimButton.textContent()).toContain('Unspent reclaimed');
+    // The timeline reads in the order things happened.
+    const times = (
+      await card.locator('[data-testid="campaign-timeline"] li .muted').allTextContents()
+    ).filter((x) => /\d\d:\d\d:\d\d$/.test(x));
+    expect(times.length).toBeGreaterThanOrEqual(5);
+    expect([...times].sort()).toEqual(times);
     const stats = await server.client.campaignStats(campaignId);
     expect(stats).toMatchObject({ phase: 'ended', reclaimed: unspent, poolBalance: 0 });
     // Phone 1's campaign money is gone from Home.

@@ -33,6 +33,7 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const [reclaimedHere, setReclaimedHere] = useState(false);
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(
@@ -50,6 +51,9 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
   const campaign = value?.campaign ?? initial;
   const stats = value?.stats ?? null;
   const phase = stats?.phase ?? campaign.phase;
+  // Reclaim takes everything left at once (later deposits of the campaign's coins are refused), so
+  // once the campaign shows money reclaimed, or this console reclaimed it, there is nothing more to do.
+  const reclaimed = reclaimedHere || (stats?.reclaimed ?? campaign.reclaimed) > 0;
 
   const act = async (what: 'draw' | 'reclaim') => {
     setBusy(true);
@@ -60,9 +64,14 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
       if (!admin) throw new Error(t('cc.noToken'));
       if (what === 'draw') {
         const d = await admin.drawCampaign(id);
-        setNote(t('cc.drawn', { winners: d.winners.length, registrations: d.registrations }));
+        setNote(
+          d.winners.length === 1
+            ? t('cc.drawnOne', { registrations: d.registrations })
+            : t('cc.drawn', { winners: d.winners.length, registrations: d.registrations }),
+        );
       } else {
         const r = await admin.reclaimCampaign(id);
+        setReclaimedHere(true);
         setNote(t('cc.reclaimedNote', { amount: formatFen(r.reclaimedNow), wallets: r.wallets }));
       }
       setVersion((v) => v + 1);
@@ -101,10 +110,11 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
             type="button"
             className="button small secondary"
             onClick={() => void act('reclaim')}
-            disabled={busy || phase !== 'ended'}
+            disabled={busy || phase !== 'ended' || reclaimed}
             data-testid="console-reclaim"
+            data-done={reclaimed ? 'true' : 'false'}
           >
-            {t('cc.reclaim')}
+            {reclaimed ? `${t('cc.reclaimedDone')} ✓` : t('cc.reclaim')}
           </button>
         </div>
       )}
@@ -226,6 +236,15 @@ function Timeline({ campaign, stats }: { campaign: CampaignView; stats: Campaign
       at: (stats?.reclaimed ?? campaign.reclaimed) > 0 ? -1 : null,
     },
   ];
+  // In the order things happened (the draw may come after spending opened): a point not reached
+  // yet sits where it is expected (the draw after registration closes), the reclaim last.
+  const expected = (p: (typeof points)[number]) =>
+    p.at !== null && p.at > 0
+      ? p.at
+      : p.key === 'drawn'
+        ? campaign.registrationClosesAt
+        : Number.POSITIVE_INFINITY;
+  points.sort((a, b) => expected(a) - expected(b));
   return (
     <ol className="cc-timeline" data-testid="campaign-timeline">
       {points.map((p) => {

@@ -62,7 +62,7 @@ export function Dashboard({
         <Tile label={t('dash.online')} fen={stats?.online} testId="dash-online" />
         <Tile label={t('dash.offline')} fen={stats?.offlineOutstanding} testId="dash-offline" />
         <Tile label={t('dash.restricted')} fen={stats?.restricted} testId="dash-restricted" />
-        <Tile label={t('dash.pools')} fen={stats?.pools} testId="dash-pools" />
+        <Tile label={t('dash.pools')} hint={t('dash.poolsHint')} fen={stats?.pools} testId="dash-pools" />
         <Tile label={t('dash.vaults')} fen={stats?.operatorVaults} testId="dash-vaults" />
         <div className="dash-tile">
           <span className="dash-label" title={t('dash.tpmHint')}>

@@ -20,9 +20,35 @@ export const COLORS = {
   losses: '#ff453a',
 } as const;
 
-/** Fen as a short yuan tick: ¥12, ¥3.4K, ¥1.2M. */
+/** Fen as a short yuan tick: ¥12, ¥3.4K, ¥1.2M, -¥0.50 (signed like formatFen; cents below ¥10). */
 export function yuanTick(fen: number): string {
-  return `¥${(fen / 100).toLocaleString('en-US', { notation: 'compact', maximumFractionDigits: 1 })}`;
+  const yuan = Math.abs(fen) / 100;
+  const digits =
+    yuan < 10 && !Number.isInteger(yuan)
+      ? { minimumFractionDigits: 2, maximumFractionDigits: 2 }
+      : { maximumFractionDigits: 1 };
+  return `${fen < 0 ? '-' : ''}¥${yuan.toLocaleString('en-US', { notation: 'compact', ...digits })}`;
+}
+
+/**
+ * Axis ticks from the data's range: nice steps from 0 to the largest value (and down to the
+ * smallest below 0), so a small negative value does not add a whole step below zero.
+ */
+export function yuanTicks(
+  values: readonly number[],
+  count = 4,
+): { domain: [number, number]; ticks: number[] } {
+  const min = Math.min(0, ...values);
+  const max = Math.max(0, ...values);
+  const span = Math.max(max - min, 1);
+  const raw = span / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude) as number;
+  const ticks: number[] = [];
+  for (let v = 0; v <= max + step / 2 && ticks.length < 50; v += step) ticks.push(v);
+  for (let v = -step; v >= min - step / 2 && ticks.length < 100; v -= step) ticks.unshift(v);
+  const top = Math.max(max, ticks.at(-1) ?? 0);
+  return { domain: [Math.min(min, ticks[0] ?? 0), top], ticks };
 }
 
 /** Tooltip values: fen as ¥1,234.56. */

@@ -20,9 +20,15 @@ export interface MinuteBucket {
 }
 
 /** The last `minutes` whole minutes up to and including the current one, oldest first. */
-export function perMinute(times: readonly number[], now: number, minutes: number): MinuteBucket[] {
+export function perMinute(
+  times: readonly number[],
+  now: number,
+  minutes: number,
+  /** Minutes that ended before this (the page was not watching yet) are left out, not counted as 0. */
+  since = 0,
+): MinuteBucket[] {
   const current = Math.floor(now / MINUTE_MS) * MINUTE_MS;
-  const first = current - (minutes - 1) * MINUTE_MS;
+  const first = Math.max(current - (minutes - 1) * MINUTE_MS, Math.floor(since / MINUTE_MS) * MINUTE_MS);
   const buckets: MinuteBucket[] = [];
   for (let m = first; m <= current; m += MINUTE_MS) {
     buckets.push({ minute: m, label: new Date(m).toTimeString().slice(0, 5), count: 0 });

@@ -65,6 +65,8 @@ export function useDashboard(): Dashboard {
   const [times, setTimes] = useState<number[]>([]);
   const [now, setNow] = useState(() => Date.now());
   const live = useRef(true);
+  // The server keeps no per-minute history: the chart counts what this page saw, from its opening.
+  const [openedAt] = useState(() => Date.now());
   const statsTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const auditTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Reads answered out of order must not move the figures backwards.
@@ -136,7 +138,7 @@ export function useDashboard(): Dashboard {
     error,
     samples,
     tpm: countSince(times, now),
-    tpmSeries: perMinute(times, now, TPM_MINUTES),
+    tpmSeries: perMinute(times, now, TPM_MINUTES, openedAt),
     onActivity,
     refreshSoon,
   };

@@ -19,7 +19,7 @@ import {
 } from 'recharts';
 import { Money } from '../../../components/Money';
 import { useI18n } from '../../../lib/i18n';
-import { AXIS, COLORS, GRID, TOOLTIP_STYLE, yuanTick, yuanValue } from '../dashboard/chart-style';
+import { AXIS, COLORS, GRID, TOOLTIP_STYLE, yuanTick, yuanTicks, yuanValue } from '../dashboard/chart-style';
 import { computeReportHash } from './report-hash';
 import { parseReport, type ScenarioReport } from './report-schema';
 import './reports.css';
@@ -144,6 +144,7 @@ function ReportView({
     { name: t('report.reclaimed'), fen: money.reclaimed, color: COLORS.reclaimed },
     { name: lossLabel, fen: lossFen, color: held ? COLORS.reclaimed : COLORS.losses },
   ];
+  const moneyAxis = yuanTicks(moneyBars.map((b) => b.fen));
   const funnel = c
     ? [
         { name: t('report.registrants'), count: c.registrants },
@@ -279,7 +280,14 @@ function ReportView({
           <ResponsiveContainer width="100%" height={220}>
             <BarChart data={moneyBars} layout="vertical" margin={{ top: 4, right: 72, bottom: 0, left: 8 }}>
               <CartesianGrid stroke={GRID} strokeDasharray="3 3" horizontal={false} />
-              <XAxis type="number" tick={AXIS} stroke={AXIS.stroke} tickFormatter={yuanTick} />
+              <XAxis
+                type="number"
+                tick={AXIS}
+                stroke={AXIS.stroke}
+                tickFormatter={yuanTick}
+                domain={moneyAxis.domain}
+                ticks={moneyAxis.ticks}
+              />
               <YAxis type="category" dataKey="name" tick={AXIS} stroke={AXIS.stroke} width={130} />
               <Tooltip {...TOOLTIP_STYLE} formatter={yuanValue} cursor={{ fill: '#ffffff10' }} />
               <Bar dataKey="fen" isAnimationActive={false}>
