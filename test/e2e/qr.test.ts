@@ -171,6 +171,18 @@ describe('QR payments between phones on the demo page, decoded from pixels', () 
     const decodedAfter = ms(scanStarted);
     expect(await shop.getByTestId('charge-payer').textContent()).toBe('Wang Fang');
     expect(await shop.getByTestId('charge-cap').textContent()).toBe(formatFen(200_000));
+    // Both screens speak of the same thing, the code's expiry, and agree on it.
+    const [customerValid, shopValid] = await Promise.all([
+      customer.getByTestId('paycode-expires').textContent(),
+      shop.getByTestId('charge-expires').textContent(),
+    ]);
+    const secondsIn = (s: string | null) => Number(/(\d+) s/.exec(s ?? '')?.[1]);
+    expect(customerValid).toMatch(/^Code valid for \d+ s$/);
+    expect(Math.abs(secondsIn(customerValid) - secondsIn(shopValid))).toBeLessThanOrEqual(2);
+    expect(await shop.getByTestId('charge-code').textContent()).toMatch(/Code valid for/);
+    expect(await customer.getByTestId('paycode-countdown').textContent()).toMatch(
+      /Replaced by a new code in \d+ s/,
+    );
     await shop.getByTestId('charge-amount').fill('8.88');
     await shop.getByTestId('charge-submit').click();
     await shop.getByTestId('charge-result').waitFor();

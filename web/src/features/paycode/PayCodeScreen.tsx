@@ -69,13 +69,18 @@ function PaymentCodeView({
   }
 
   const secondsToRefresh = Math.max(0, Math.ceil((refreshAt - now) / 1000));
+  // The code's own expiry, the figure the merchant's screen shows for the same code.
+  const secondsValid = Math.max(0, Math.ceil((issued.code.expiresAt - now) / 1000));
   return (
     <div className="screen">
       <h2 className="screen-title">{t('paycode.title')}</h2>
       <div className="qr-card">
         <QrCanvas text={issued.text} testId="paycode-qr" label={t('paycode.title')} />
         <span className="muted small">{t('paycode.cap', { amount: formatFen(issued.code.maxAmount) })}</span>
-        <span className="paycode-countdown" data-testid="paycode-countdown" data-seconds={secondsToRefresh}>
+        <span className="paycode-countdown" data-testid="paycode-expires" data-seconds={secondsValid}>
+          {t('paycode.validFor', { s: secondsValid })}
+        </span>
+        <span className="muted small" data-testid="paycode-countdown" data-seconds={secondsToRefresh}>
           {t('paycode.refreshIn', { s: secondsToRefresh })}
         </span>
         <span className="muted small mono" data-testid="paycode-id">
