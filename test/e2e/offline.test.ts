@@ -358,9 +358,15 @@ describe('offline touch payments in the browser', () => {
     const refused = p1.getByTestId('sync-error');
     await refused.waitFor({ timeout: 15_000 });
     expect(await refused.getAttribute('data-code')).toBe('DEVICE_REVOKED');
-    await p1.getByTestId('device-revoked').waitFor();
     // The phone says so, with why, and drops what needs the server: no stale balance, no online tabs.
     await p1.getByTestId('revoked-state').waitFor();
+    // Said once: the offline card below does not repeat it.
+    expect(await p1.getByTestId('device-revoked').count()).toBe(0);
+    const offlineCard = p1.getByTestId('offline-card');
+    await waitForValue(async () => offlineCard.getByText(/revoked by the issuer|is revoked/).count(), 0, {
+      what: 'the offline card not repeating the revocation',
+    });
+    expect(await offlineCard.getByTestId('sync-error').textContent()).toMatch(/Sync refused/);
     await waitForValue(
       async () => /a double spend.*¥10\.00/.test((await p1.getByTestId('revoked-why').textContent()) ?? ''),
       true,
@@ -444,6 +450,10 @@ describe('offline touch payments in the browser', () => {
     // Removing deletes the device key: the phone asks first.
     await p1.getByTestId('revoked-forget').click();
     await p1.getByTestId('revoked-forget-ask').waitFor();
+    // A demo wallet set up again is the same revoked device: the question says so.
+    expect(await p1.getByTestId('revoked-forget-ask').textContent()).toMatch(
+      /same device key, still revoked/,
+    );
     expect(await p1.getByTestId('create-wallet').count()).toBe(0);
     await p1.getByTestId('revoked-forget-confirm').click();
     await p1.getByTestId('create-wallet').waitFor();

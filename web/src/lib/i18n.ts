@@ -75,6 +75,8 @@ const en = {
   'settings.forget': 'Remove wallet from this phone',
   'settings.forgetDemo':
     'This deletes the wallet’s device key from this phone. A demo wallet can be set up again from the list.',
+  'settings.forgetDemoRevoked':
+    'This deletes the wallet’s device key from this phone. Setting this demo wallet up again from the list brings back the same device key, still revoked: to pay again, open a new wallet or set up another one.',
   'settings.forgetCreated':
     'This deletes the device key made on this phone: the wallet, and any offline coins on it, can no longer be used from this phone.',
   'settings.forgetConfirm': 'Remove',
@@ -178,6 +180,7 @@ const en = {
   'offline.depositKept': 'The deposit was refused: the coins stay on this device.',
   'offline.refused': '{n} coin(s) refused: {codes}',
   'offline.revoked': 'This device was revoked by the issuer',
+  'offline.syncRefused': 'Sync refused {time}',
   'offline.tampered': 'Tampered device',
   'offline.airplaneHint': 'Airplane mode: offline payments only',
   'verdict.accepted': 'accepted',
@@ -318,6 +321,8 @@ const zh: Record<MessageKey, string> = {
   'settings.storage': '密钥保存在 IndexedDB “{db}”',
   'settings.forget': '从本机移除钱包',
   'settings.forgetDemo': '这将从本机删除钱包的设备密钥。演示钱包可以从列表中重新设置。',
+  'settings.forgetDemoRevoked':
+    '这将从本机删除钱包的设备密钥。从列表中重新设置这个演示钱包，得到的仍是同一个已被吊销的设备密钥：如需再付款，请开立新钱包或设置其他钱包。',
   'settings.forgetCreated': '这将删除在本机生成的设备密钥：此钱包及其离线硬币将无法再在本机使用。',
   'settings.forgetConfirm': '移除',
   'onboard.title': '开通数字人民币',
@@ -419,6 +424,7 @@ const zh: Record<MessageKey, string> = {
   'offline.depositKept': '转回被拒：硬币仍保留在本设备上。',
   'offline.refused': '{n} 枚被拒：{codes}',
   'offline.revoked': '本设备已被发行方吊销',
+  'offline.syncRefused': '{time} 同步被拒绝',
   'offline.tampered': '已篡改设备',
   'offline.airplaneHint': '飞行模式：仅可离线支付',
   'verdict.accepted': '已接受',

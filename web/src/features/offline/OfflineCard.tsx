@@ -43,7 +43,8 @@ export function OfflineCard() {
           </span>
         )}
       </div>
-      {offline.revoked && (
+      {/* Once the phone shows its revoked state (which says why), the card does not repeat it. */}
+      {offline.revoked && !session.revoked && (
         <p className="error-line" data-testid="device-revoked">
           {t('offline.revoked')}
         </p>
@@ -203,7 +204,14 @@ function SyncPanel() {
       )}
       {report?.error && (
         <div data-testid="sync-error" data-code={report.error.code} data-at={report.at}>
-          <ErrorNotice error={report.error} />
+          {session.revoked && report.error.code === 'DEVICE_REVOKED' ? (
+            // The revoked state above says why; here only that this sync was refused.
+            <p className="muted small">
+              {t('offline.syncRefused', { time: new Date(report.at).toTimeString().slice(0, 8) })}
+            </p>
+          ) : (
+            <ErrorNotice error={report.error} />
+          )}
         </div>
       )}
     </div>

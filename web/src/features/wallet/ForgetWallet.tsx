@@ -27,7 +27,13 @@ export function ForgetWallet({
   return (
     <div className="forget-confirm" role="alertdialog" data-testid={`${testId}-ask`}>
       <p className="small">
-        {t(session.device?.source === 'demo' ? 'settings.forgetDemo' : 'settings.forgetCreated')}
+        {t(
+          session.device?.source !== 'demo'
+            ? 'settings.forgetCreated'
+            : session.revoked
+              ? 'settings.forgetDemoRevoked'
+              : 'settings.forgetDemo',
+        )}
       </p>
       <div className="row">
         <button
