@@ -200,6 +200,7 @@ describe('offline money over HTTP', () => {
     await pay(culprit, f, 15_000);
     await pay(clone, g, 15_000); // the same coin, spent again
     const lossBefore = (await s.ctx.store.getBalance('loss:op_icbc')) ?? 0;
+    const statsBefore = (await s.client.stats()) as { fraudRecovered: number; fraudCompensated: number };
 
     const rf = await sync(f);
     expect(rf.verdicts[0]!.status).toBe('accepted');
@@ -246,6 +247,15 @@ describe('offline money over HTTP', () => {
     expect(await balanceOf(f.wallet)).toBe(15_000);
     expect(await balanceOf(g.wallet)).toBe(15_000);
     expect(((await s.ctx.store.getBalance('loss:op_icbc')) ?? 0) - lossBefore).toBe(20_000 - 15_000);
+    // The public figures: what the cases recovered and what was paid out of it since.
+    const stats = (await s.client.stats()) as {
+      fraudRecovered: number;
+      fraudCompensated: number;
+      losses: number;
+    };
+    expect(stats.fraudRecovered - statsBefore.fraudRecovered).toBe(20_000);
+    expect(stats.fraudCompensated - statsBefore.fraudCompensated).toBe(15_000);
+    expect(stats.fraudRecovered - stats.fraudCompensated).toBe(stats.losses);
     const after = await s.client.fraudCase(caseId);
     expect(after.case.losingBranch.find((h) => h.owner === issuerKey())).toBeUndefined();
     expect(

@@ -7,7 +7,10 @@ import { runAudit } from '../ledger/audit';
 import { issueToOperator } from '../world/world';
 
 export async function circulation(ctx: Ctx) {
-  const accounts = await ctx.store.listAccounts();
+  const [accounts, fraudRecovered] = await Promise.all([
+    ctx.store.listAccounts(),
+    ctx.store.fraudRecoveredTotal(),
+  ]);
   const byKind: Record<string, number> = {};
   for (const a of accounts) if (a.book === 'ecny') byKind[a.kind] = (byKind[a.kind] ?? 0) + a.balance;
   return {
@@ -18,6 +21,9 @@ export async function circulation(ctx: Ctx) {
     restricted: byKind.restricted ?? 0,
     pools: byKind.pool ?? 0,
     losses: byKind.loss ?? 0,
+    /** Recovered from culprits at detection, and (the loss accounts holding the difference) compensated since. */
+    fraudRecovered,
+    fraudCompensated: fraudRecovered - (byKind.loss ?? 0),
     wallets: accounts.filter((a) => a.kind === 'wallet').length,
   };
 }

@@ -483,6 +483,12 @@ export class OfflineSql {
     return r ? toCase(r) : null;
   }
 
+  fraudRecoveredTotal(): number {
+    return (
+      this.db.prepare<[], { v: number | null }>('SELECT SUM(recovered) AS v FROM fraud_cases').get()?.v ?? 0
+    );
+  }
+
   listFraudCases(filter: { deviceId?: string; publicKey?: string; coinIds?: string[]; limit?: number }) {
     const where: string[] = [];
     const args: (string | number)[] = [];

@@ -490,6 +490,14 @@ export class PgOffline {
     return r ? toCase(r) : null;
   }
 
+  async fraudRecoveredTotal(): Promise<number> {
+    const r = await this.#one<{ v: string | number | null }>(
+      'SELECT SUM(recovered) AS v FROM fraud_cases',
+      [],
+    );
+    return Number(r?.v ?? 0);
+  }
+
   async listFraudCases(filter: {
     deviceId?: string;
     publicKey?: string;

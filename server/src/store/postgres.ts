@@ -716,6 +716,10 @@ export class PostgresStore implements Store {
     return this.#offline.getFraudCase(caseId);
   }
 
+  fraudRecoveredTotal(): Promise<number> {
+    return this.#offline.fraudRecoveredTotal();
+  }
+
   listFraudCases(
     filter: { deviceId?: string; publicKey?: string; coinIds?: string[]; limit?: number } = {},
   ): Promise<FraudCaseRow[]> {

@@ -1107,6 +1107,10 @@ export class SqliteStore implements Store {
     return this.#offline.getFraudCase(caseId);
   }
 
+  async fraudRecoveredTotal(): Promise<number> {
+    return this.#offline.fraudRecoveredTotal();
+  }
+
   async listFraudCases(
     filter: { deviceId?: string; publicKey?: string; coinIds?: string[]; limit?: number } = {},
   ): Promise<FraudCaseRow[]> {

@@ -298,5 +298,7 @@ export interface Store {
    */
   spendOutputs(spend: SpendRef): Promise<OutputCoin[]>;
   getDepositOfCoin(coinId: string): Promise<DepositRow | null>;
+  /** What fraud cases recovered from culprits, in all (one small sum, for the public figures). */
+  fraudRecoveredTotal(): Promise<number>;
   offlineAuditFacts(): Promise<OfflineAuditFacts>;
 }

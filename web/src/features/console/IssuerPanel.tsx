@@ -74,7 +74,7 @@ export function IssuerPanel() {
         )}
       </div>
       <ErrorNotice error={error} />
-      <FraudLosses lossBalance={stats?.losses} cases={fraud.cases} />
+      <FraudLosses stats={stats} />
       <FraudCases cases={fraud.cases} error={fraud.error} />
       <CampaignConsole />
       <h3>{t('issuer.activity')}</h3>

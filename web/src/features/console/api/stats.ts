@@ -9,6 +9,10 @@ export interface CirculationStats {
   restricted: number;
   pools: number;
   losses: number;
+  /** Recovered from culprits at detection, in all fraud cases. */
+  fraudRecovered: number;
+  /** Paid to honest holders of losing-branch coins as they deposited. */
+  fraudCompensated: number;
   wallets: number;
 }
 
@@ -20,6 +24,8 @@ const FIELDS: (keyof CirculationStats)[] = [
   'restricted',
   'pools',
   'losses',
+  'fraudRecovered',
+  'fraudCompensated',
   'wallets',
 ];
 

@@ -99,7 +99,7 @@ export function Dashboard({
           )}
         </div>
       </div>
-      <FraudLosses lossBalance={stats?.losses} cases={fraudCases} className="dash-losses" />
+      <FraudLosses stats={stats} className="dash-losses" />
       <ErrorNotice error={data.error} />
       <div className="dash-charts">
         <figure className="dash-chart" data-testid="dash-chart-money">

@@ -1,15 +1,14 @@
 /**
- * Where the money of double spends stands for the operators: recovered from
- * culprits at detection (up to the whole double-spent coin, the losing
- * branch's worst case), compensated to honest holders as they deposit, and
- * what is left: held against claims still open while recoveries exceed
- * compensations, a net loss once compensations exceed recoveries. The loss
- * accounts' balance (GET /v1/stats `losses`) is recoveries minus
- * compensations; recoveries are the cases' own; compensations follow.
+ * Where the money of double spends stands for the operators (GET /v1/stats):
+ * recovered from culprits at detection (up to the whole double-spent coin,
+ * the losing branch's worst case), compensated to honest holders as they
+ * deposit, and what is left: held against claims still open while
+ * recoveries exceed compensations, a net loss once compensations exceed
+ * recoveries.
  */
 import { Money } from '../../../components/Money';
 import { useI18n } from '../../../lib/i18n';
-import type { FraudCaseSummary } from '../../offline/api-types';
+import type { CirculationStats } from '../api/stats';
 
 export interface FraudLossSplit {
   recovered: number;
@@ -20,31 +19,26 @@ export interface FraudLossSplit {
   loss: number;
 }
 
-/** `lossBalance`: the loss accounts' balance (recoveries minus compensations). */
-export function fraudLossSplit(lossBalance: number, cases: readonly Pick<FraudCaseSummary, 'recovered'>[]) {
-  const recovered = cases.reduce((s, c) => s + c.recovered, 0);
-  const compensated = Math.max(0, recovered - lossBalance);
-  const left = recovered - compensated;
+export function fraudLossSplit(stats: Pick<CirculationStats, 'fraudRecovered' | 'fraudCompensated'>) {
+  const left = stats.fraudRecovered - stats.fraudCompensated;
   return {
-    recovered,
-    compensated,
+    recovered: stats.fraudRecovered,
+    compensated: stats.fraudCompensated,
     held: Math.max(0, left),
     loss: Math.max(0, -left),
   } satisfies FraudLossSplit;
 }
 
 export function FraudLosses({
-  lossBalance,
-  cases,
+  stats,
   className,
 }: {
-  lossBalance: number | undefined;
-  cases: readonly FraudCaseSummary[];
+  stats: CirculationStats | null | undefined;
   className?: string;
 }) {
   const { t } = useI18n();
-  if (lossBalance === undefined) return null;
-  const split = fraudLossSplit(lossBalance, cases);
+  if (!stats) return null;
+  const split = fraudLossSplit(stats);
   const holding = split.held > 0;
   return (
     <div className={`fraud-losses ${className ?? ''}`} data-testid="fraud-losses">
