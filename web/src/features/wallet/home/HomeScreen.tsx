@@ -1,15 +1,15 @@
 /** Home: the balance card, shortcuts to the other screens, and top up from the linked bank account. */
-import { useI18n } from '../../../lib/i18n';
+import { type MessageKey, useI18n } from '../../../lib/i18n';
 import { OfflineCard } from '../../offline/OfflineCard';
 import { useOffline } from '../../offline/offline-context';
 import { RestrictedBalanceCard } from '../../red-envelopes/RestrictedBalanceCard';
 import { usePhone } from '../phone-context';
+import type { PhoneTabId } from '../phone-tabs';
 import { BalanceCard } from './BalanceCard';
 import { TopUpForm } from './TopUpForm';
 
 export function HomeScreen() {
-  const { t } = useI18n();
-  const { navigate, session } = usePhone();
+  const { session } = usePhone();
   const { touch } = useOffline();
   const isMerchant = !!session.wallet?.merchant;
   return (
@@ -23,88 +23,61 @@ export function HomeScreen() {
       )}
       {!session.revoked && (
         <div className="home-actions">
-          <button type="button" className="home-action" onClick={() => navigate('pay')}>
-            <span className="home-action-icon">¥</span>
-            {t('tab.pay')}
-          </button>
-          <button
-            type="button"
-            className="home-action"
-            onClick={() => navigate('scan')}
-            data-testid="home-scan"
-          >
-            <span className="home-action-icon">◎</span>
-            {t('tab.scan')}
-          </button>
-          <button
-            type="button"
-            className="home-action"
-            onClick={() => navigate('paycode')}
-            data-testid="home-paycode"
-          >
-            <span className="home-action-icon">▦</span>
-            {t('tab.paycode')}
-          </button>
+          <HomeAction tab="pay" icon="¥" label="tab.pay" />
+          <HomeAction tab="scan" icon="◎" label="tab.scan" />
+          <HomeAction tab="paycode" icon="▦" label="tab.paycode" />
           {isMerchant && (
             <>
-              <button
-                type="button"
-                className="home-action"
-                onClick={() => navigate('receive')}
-                data-testid="home-receive"
-              >
-                <span className="home-action-icon">▣</span>
-                {t('tab.receive')}
-              </button>
-              <button
-                type="button"
-                className="home-action"
-                onClick={() => navigate('charge')}
-                data-testid="home-charge"
-              >
-                <span className="home-action-icon">◈</span>
-                {t('tab.charge')}
-              </button>
+              <HomeAction tab="receive" icon="▣" label="tab.receive" />
+              <HomeAction tab="charge" icon="◈" label="tab.charge" />
             </>
           )}
-          <button
-            type="button"
-            className="home-action"
-            onClick={() => {
-              touch.start();
-              navigate('touch');
-            }}
-            data-testid="touch-start"
-          >
-            <span className="home-action-icon">⇄</span>
-            {t('touch.start')}
-          </button>
-          <button
-            type="button"
-            className="home-action"
-            onClick={() => navigate('campaigns')}
-            data-testid="home-campaigns"
-          >
-            <span className="home-action-icon">🧧</span>
-            {t('tab.campaigns')}
-          </button>
-          <button
-            type="button"
-            className="home-action"
-            onClick={() => navigate('lucky')}
-            data-testid="home-lucky"
-          >
-            <span className="home-action-icon">✉</span>
-            {t('tab.lucky')}
-          </button>
-          <button type="button" className="home-action" onClick={() => navigate('history')}>
-            <span className="home-action-icon">≡</span>
-            {t('tab.history')}
-          </button>
+          <HomeAction
+            tab="touch"
+            icon="⇄"
+            label="touch.start"
+            testId="touch-start"
+            before={() => touch.start()}
+          />
+          <HomeAction tab="campaigns" icon="🧧" label="tab.campaigns" />
+          <HomeAction tab="lucky" icon="✉" label="tab.lucky" />
+          <HomeAction tab="history" icon="≡" label="tab.history" />
         </div>
       )}
       <OfflineCard />
       {!session.revoked && <TopUpForm />}
     </div>
+  );
+}
+
+/** A shortcut on the Home grid to another screen (test id `home-<tab>` unless given). */
+function HomeAction({
+  tab,
+  icon,
+  label,
+  testId = `home-${tab}`,
+  before,
+}: {
+  tab: PhoneTabId;
+  icon: string;
+  label: MessageKey;
+  testId?: string;
+  before?: () => void;
+}) {
+  const { t } = useI18n();
+  const { navigate } = usePhone();
+  return (
+    <button
+      type="button"
+      className="home-action"
+      onClick={() => {
+        before?.();
+        navigate(tab);
+      }}
+      data-testid={testId}
+    >
+      <span className="home-action-icon">{icon}</span>
+      {t(label)}
+    </button>
   );
 }
