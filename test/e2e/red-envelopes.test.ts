@@ -317,6 +317,19 @@ describe('red envelopes and lucky money on the demo page', () => {
       { what: 'lucky money in history' },
     );
     await p1.getByTestId('tab-home').click();
+    // The issuer panel's live activity names the lucky money in words, never a raw ledger kind.
+    await waitForValue(
+      async () => {
+        const kinds = await page.getByTestId('activity-item').locator('.activity-kind').allTextContents();
+        return (
+          kinds.includes('Lucky money sent') &&
+          kinds.includes('Lucky money grabbed') &&
+          !kinds.some((k) => k.includes('_'))
+        );
+      },
+      true,
+      { what: 'lucky money in the live activity' },
+    );
 
     await snapshot('lucky');
     await waitForValue(() => goHome(p1), before[1] - LUCKY_TOTAL + got[1]!, { what: "phone 1's balance" });

@@ -30,9 +30,16 @@ export function useActivityFeed(): { items: ActivityItem[]; add(data: unknown): 
   return { items, add };
 }
 
+/** What each kind of ledger activity is called; a kind not listed reads as a ledger movement, never raw. */
 const KIND_LABELS: Record<string, MessageKey> = {
   payment: 'issuer.kind.payment',
   issue: 'issuer.kind.issue',
+  qr_charge: 'issuer.kind.qr_charge',
+  lucky_fund: 'issuer.kind.lucky_fund',
+  lucky_grab: 'issuer.kind.lucky_grab',
+  lucky_refund: 'issuer.kind.lucky_refund',
+  campaign_fund: 'issuer.kind.campaign_fund',
+  campaign_reclaim: 'issuer.kind.campaign_reclaim',
 };
 
 export function ActivityFeed({ items }: { items: ActivityItem[] }) {
@@ -43,8 +50,8 @@ export function ActivityFeed({ items }: { items: ActivityItem[] }) {
       {items.map((item) => (
         <li key={item.id} className="activity-item" data-testid="activity-item">
           <span className="activity-time">{new Date(item.at).toTimeString().slice(0, 8)}</span>
-          <span className="activity-kind">
-            {KIND_LABELS[item.kind] ? t(KIND_LABELS[item.kind]!) : item.kind}
+          <span className="activity-kind" title={item.kind}>
+            {t(KIND_LABELS[item.kind] ?? 'issuer.kind.other')}
           </span>
           {item.amount !== null && <Money fen={item.amount} />}
           {item.ledgerSeq !== null && <span className="muted">#{item.ledgerSeq}</span>}

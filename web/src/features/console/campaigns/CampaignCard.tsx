@@ -214,7 +214,11 @@ function Funnel({ stats }: { stats: CampaignStats | null }) {
         </li>
       ))}
       {s && s.merchantsReached > 0 && (
-        <li className="muted small">{t('cc.merchantsReached', { n: s.merchantsReached })}</li>
+        <li className="muted small">
+          {s.merchantsReached === 1
+            ? t('cc.merchantsReachedOne')
+            : t('cc.merchantsReached', { n: s.merchantsReached })}
+        </li>
       )}
     </ol>
   );

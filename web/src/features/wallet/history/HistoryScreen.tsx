@@ -1,7 +1,6 @@
 /** History: the wallet's ledger entries, newest first, each payment's issuer receipt verified in the browser. */
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Money } from '../../../components/Money';
-import { ShortId } from '../../../components/ShortId';
 import { type MessageKey, type Translate, useI18n } from '../../../lib/i18n';
 import { displayNameOf, useDirectory } from '../api/directory';
 import { type CheckedEntry, useHistory } from '../api/history';
@@ -76,7 +75,8 @@ export function HistoryScreen() {
                 <Money fen={entry.amount} signed={entry.direction} testId="history-amount" />
               </div>
               <div className="history-sub">
-                <span>{time.format(entry.at)}</span>
+                {/* The ledger's reference is for support staff: on hover, not in the row. */}
+                <span title={entry.transferId}>{time.format(entry.at)}</span>
                 {entry.memo && <span className="history-memo">“{entry.memo}”</span>}
                 {checked.receipt === 'verified' && (
                   <span className="verified" data-testid="receipt-verified" title={entry.transferId}>
@@ -88,7 +88,6 @@ export function HistoryScreen() {
                     ✗ {t('receipt.invalid')}
                   </span>
                 )}
-                {checked.receipt === 'none' && <ShortId id={entry.transferId} />}
               </div>
             </li>
           );
