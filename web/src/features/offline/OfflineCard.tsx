@@ -21,6 +21,9 @@ export function OfflineCard() {
   const { balances } = offline;
 
   if (offline.status === 'needs-network' || offline.status === 'starting' || offline.status === 'failed') {
+    // A revoked device cannot start its offline wallet from the server, and has no coins on this
+    // phone to show: the revoked state above says all there is.
+    if (session.revoked) return null;
     return (
       <div className="card offline-card" data-testid="offline-card">
         <h3>{t('offline.title')}</h3>
@@ -75,7 +78,8 @@ export function OfflineCard() {
         </span>
         {session.airplane && <> · {t('offline.airplaneHint')}</>}
       </p>
-      <LoadForm />
+      {/* A revoked device cannot load coins (the server refuses it); a sync still says it is refused. */}
+      {!session.revoked && <LoadForm />}
       <SyncPanel />
       <DepositButton />
     </div>
