@@ -179,6 +179,21 @@ function planFor(
 }
 
 /**
+ * A retry of the very transfer that settled is answered from the ledger (its row); anything else
+ * under its id must pass the checks first, and then finds the id taken.
+ */
+async function settledOrChecked(
+  ctx: Ctx,
+  transfer: OnlineTransfer,
+): Promise<{ settled: StoredTransfer } | { payer: WalletRow; payee: WalletRow }> {
+  const settled = await ctx.store.getTransfer(ledgerId(transfer));
+  if (settled && settledThis(settled, transfer)) return { settled };
+  const signed = await checkSignedTransfer(ctx, transfer);
+  if (settled) assertSameTransfer(settled, transfer);
+  return signed;
+}
+
+/**
  * Checks and settles a device-signed online transfer spending restricted
  * funds first (planSpend), the rest from the wallet's own money, in one
  * ledger group; answers with the ledger row and the split, without a
@@ -190,12 +205,9 @@ export async function settleRestricted(
   transfer: OnlineTransfer,
   options: PayOptions = {},
 ): Promise<RestrictedSettlement> {
-  // A retry of the very transfer that settled is answered from the ledger; anything else under
-  // its id must pass the checks first (the ledger then refuses the id as taken).
-  const settled = await ctx.store.getTransfer(ledgerId(transfer));
-  if (settled && settledThis(settled, transfer)) return settlementOf(settled, false);
-  const { payer, payee } = await checkSignedTransfer(ctx, transfer);
-  if (settled) assertSameTransfer(settled, transfer);
+  const checked = await settledOrChecked(ctx, transfer);
+  if ('settled' in checked) return settlementOf(checked.settled, false);
+  const { payer, payee } = checked;
   for (let attempt = 0; ; attempt++) {
     const now = ctx.now();
     const [balances, own] = await Promise.all([
@@ -268,13 +280,10 @@ export type CheckedRestricted =
  */
 export async function checkRestricted(ctx: Ctx, transfer: OnlineTransfer): Promise<CheckedRestricted> {
   try {
-    const settled = await ctx.store.getTransfer(ledgerId(transfer));
-    if (settled && settledThis(settled, transfer)) {
-      return { transfer, answer: { ok: true, ...settlementOf(settled, false) } };
-    }
-    const signed = await checkSignedTransfer(ctx, transfer);
-    if (settled) assertSameTransfer(settled, transfer);
-    return { transfer, ...signed };
+    const checked = await settledOrChecked(ctx, transfer);
+    if ('settled' in checked)
+      return { transfer, answer: { ok: true, ...settlementOf(checked.settled, false) } };
+    return { transfer, ...checked };
   } catch (e) {
     return { transfer, answer: refusal(e) };
   }
