@@ -204,7 +204,7 @@ describe('OpenAPI document and server-sent events', () => {
 
   it('refuses an oversized wallet query on the stream', async () => {
     const r = await raw(s, 'GET', `/v1/events?wallet=${'w'.repeat(200)}`);
-    expect(codeOf(r)).toBe('INVALID_BODY');
+    expect(codeOf(r)).toBe('INVALID_QUERY');
   });
 
   it("opens a wallet's own stream only with a live ticket from one of its devices", async () => {
@@ -222,7 +222,7 @@ describe('OpenAPI document and server-sent events', () => {
       const r = await raw(s, 'GET', path);
       expect([r.status, codeOf(r)], path).toEqual([401, 'UNAUTHENTICATED']);
     }
-    expect(codeOf(await raw(s, 'GET', `/v1/events?ticket=${ticket}`))).toBe('INVALID_BODY');
+    expect(codeOf(await raw(s, 'GET', `/v1/events?ticket=${ticket}`))).toBe('INVALID_QUERY');
     // Only the wallet's own devices get a ticket for it.
     await expectCode(alice.client.eventsTicket(bob.walletId), 'FORBIDDEN', 403);
     const stream = await openStream(`${s.url}/v1/events?wallet=${bob.walletId}&ticket=${ticket}`);

@@ -16,7 +16,7 @@ import { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { requireOwnWallet } from '../http/device-auth';
-import { parseWith } from '../http/validate';
+import { parseQuery, parseWith } from '../http/validate';
 import { LoadRequestSchema } from '../offline/service';
 import { requireWallet } from '../wallets/service';
 import { loadRestrictedToDevice } from './offline-coins';
@@ -126,7 +126,7 @@ export function campaignRoutes(ctx: Ctx, device: RequestHandler, admin: RequestH
 
   r.get('/campaigns/:campaignId/registrations', async (req, res) => {
     const id = campaignId(req);
-    const q = parseWith(PageQuerySchema, req.query, 'query');
+    const q = parseQuery(PageQuerySchema, req.query);
     if (q.format === 'json') {
       res.json(await registrationPage(ctx, id, q.after ?? null, q.limit));
       return;

@@ -9,7 +9,7 @@ import { EcnyError, EventsQuerySchema } from '@ecny-sim/wallet-core';
 import { type RequestHandler, Router } from 'express';
 import type { Ctx } from '../context';
 import { requireOwnWallet } from '../http/device-auth';
-import { parseWith } from '../http/validate';
+import { parseQuery } from '../http/validate';
 import { StreamTickets } from './tickets';
 
 export function eventRoutes(ctx: Ctx, device: RequestHandler): Router {
@@ -22,7 +22,7 @@ export function eventRoutes(ctx: Ctx, device: RequestHandler): Router {
   });
 
   r.get('/events', async (req, res) => {
-    const { wallet, ticket } = parseWith(EventsQuerySchema, req.query, 'query');
+    const { wallet, ticket } = parseQuery(EventsQuerySchema, req.query);
     if (wallet !== undefined) {
       const deviceId = ticket === undefined ? null : tickets.deviceFor(ticket, wallet, ctx.now());
       const device = deviceId === null ? null : await ctx.store.getDevice(deviceId);
@@ -33,7 +33,7 @@ export function eventRoutes(ctx: Ctx, device: RequestHandler): Router {
         );
       }
     } else if (ticket !== undefined) {
-      throw new EcnyError('INVALID_BODY', 'a ticket goes with the wallet it was issued for');
+      throw new EcnyError('INVALID_QUERY', 'a ticket goes with the wallet it was issued for');
     }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',

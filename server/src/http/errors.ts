@@ -23,6 +23,8 @@ const STATUS: Record<string, number> = {
   LIMIT_BALANCE_CAP: 422,
   METHOD_NOT_ALLOWED: 405,
   INVALID_PATH: 400,
+  INVALID_BODY: 400,
+  INVALID_QUERY: 400,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
@@ -75,13 +77,17 @@ export function statusOf(code: string): number {
   return STATUS[code] ?? 400;
 }
 
-/** Turns a zod failure into INVALID_BODY with the first problems spelled out. */
-export function zodToEcny(error: ZodError, what = 'body'): EcnyError {
+/** Turns a zod failure into INVALID_BODY (or INVALID_QUERY) with the first problems spelled out. */
+export function zodToEcny(
+  error: ZodError,
+  what = 'body',
+  code: 'INVALID_BODY' | 'INVALID_QUERY' = 'INVALID_BODY',
+): EcnyError {
   const issues = error.issues
     .slice(0, 5)
     .map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
   const summary = issues.map((i) => `${i.path || what}: ${i.message}`).join('; ');
-  return new EcnyError('INVALID_BODY', `invalid ${what}: ${summary}`, { issues });
+  return new EcnyError(code, `invalid ${what}: ${summary}`, { issues });
 }
 
 /**

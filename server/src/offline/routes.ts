@@ -7,7 +7,7 @@ import { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { requireOwnWallet } from '../http/device-auth';
-import { parseWith } from '../http/validate';
+import { parseQuery, parseWith } from '../http/validate';
 import { requireWallet } from '../wallets/service';
 import './openapi';
 import { DEFAULT_LOSS_POLICY, type LossPolicy } from './policy';
@@ -60,7 +60,7 @@ export function offlineRoutes(
   });
 
   r.get('/fraud-cases', async (req, res) => {
-    const { limit } = parseWith(ListQuerySchema, req.query, 'query');
+    const { limit } = parseQuery(ListQuerySchema, req.query);
     const rows = await ctx.store.listFraudCases({ limit });
     res.json({ cases: rows.map(caseSummary) });
   });

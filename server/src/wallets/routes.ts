@@ -9,7 +9,7 @@ import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { requireOwnWallet } from '../http/device-auth';
-import { parseWith } from '../http/validate';
+import { parseQuery, parseWith } from '../http/validate';
 import { walletHistory } from './history';
 import {
   changeTier,
@@ -62,7 +62,7 @@ export function walletRoutes(ctx: Ctx, device: RequestHandler): Router {
 
   r.get('/wallets/:walletId/history', device, async (req, res) => {
     const walletId = requireOwnWallet(req);
-    const { limit } = parseWith(HistoryQuerySchema, req.query, 'query');
+    const { limit } = parseQuery(HistoryQuerySchema, req.query);
     res.json({ entries: await walletHistory(ctx, walletId, limit) });
   });
 
