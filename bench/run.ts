@@ -63,7 +63,7 @@ const rows: Row[] = [];
 const wants = (e: Entry) => !only || only.includes(e);
 
 if (wants('crypto')) {
-  log('crypto: Ed25519 noble vs node:crypto ...');
+  log('crypto: Ed25519 noble vs node:crypto vs libsodium ...');
   rows.push(...(await benchCrypto()));
 }
 if (wants('http') || wants('batch')) {

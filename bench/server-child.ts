@@ -3,7 +3,7 @@
  * the server do not share one event loop. Prints one JSON line when ready:
  * {port, file?}. Modes:
  *   express-trivial            Express 5, JSON POST answered with {ok:true}
- *   express-verify             the same plus one Ed25519 verify (cached KeyObject)
+ *   express-verify             the same plus one Ed25519 verify (libsodium, as the server)
  *   express-verify-node-prototypes
  *                              the same with Express's methods on Node's prototypes,
  *                              as the server runs it (server/src/http/node-prototypes.ts)
@@ -12,12 +12,11 @@
  *                              synchronous=FULL) with tier-1 wallets topped up,
  *                              and pre-signed transfers written to <dir>/load.json
  */
-import { createPublicKey, verify } from 'node:crypto';
 import { readdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { createApp, createContext, defaultConfig, NodeSigner } from '@ecny-sim/server';
+import { createApp, createContext, defaultConfig, SodiumSigner, SodiumVerifier } from '@ecny-sim/server';
 import { useNodePrototypes } from '@ecny-sim/server/http/node-prototypes';
 import { openWallet, topUp } from '@ecny-sim/server/wallets/service';
 import { issueToOperator } from '@ecny-sim/server/world/world';
@@ -33,7 +32,6 @@ import express from 'express';
 import { procCpu } from './common';
 
 const BENCH_SECRET = new Uint8Array(32).fill(42);
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 function listen(app: express.Express, extra: Record<string, unknown> = {}): void {
   const server = app.listen(0, '127.0.0.1', () => {
@@ -56,15 +54,17 @@ function baseline(withVerify: boolean, nodePrototypes = false): void {
     });
   }
   app.use(express.json({ limit: '64kb' }));
-  const key = createPublicKey({
-    key: Buffer.concat([SPKI_PREFIX, new NodeSigner(BENCH_SECRET).publicKey]),
-    format: 'der',
-    type: 'spki',
-  });
+  const key = new SodiumSigner(BENCH_SECRET).publicKey;
+  const verifier = new SodiumVerifier();
   app.post('/echo', (req, res) => {
     const body = req.body as { digest: string; sig: string };
     if (withVerify) {
-      const ok = verify(null, Buffer.from(body.digest, 'base64url'), key, Buffer.from(body.sig, 'base64url'));
+      // The server's own verification (libsodium), on the main thread.
+      const ok = verifier.verify(
+        Buffer.from(body.sig, 'base64url'),
+        Buffer.from(body.digest, 'base64url'),
+        key,
+      );
       if (!ok) {
         res.status(401).json({ error: { code: 'BAD_SIGNATURE', message: 'no' } });
         return;
@@ -92,12 +92,12 @@ async function ecny(dir: string, walletCount: number, singles: number, batched: 
     );
     if (!outcome.ok) throw new Error(outcome.message);
   }
-  const wallets: { walletId: string; deviceId: string; signer: NodeSigner }[] = [];
+  const wallets: { walletId: string; deviceId: string; signer: SodiumSigner }[] = [];
   await inChunks(
     Array.from({ length: walletCount }, (_, i) => i),
     200,
     async (i) => {
-      const signer = new NodeSigner(randomBytes(32));
+      const signer = new SodiumSigner(randomBytes(32));
       const registration = signObject(
         REGISTRATION_TYPE,
         {

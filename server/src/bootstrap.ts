@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes, toBase64Url } from '@ecny-sim/wallet-core';
 import { type Config, RATE_LIMIT_DEFAULTS } from './config';
 import type { Ctx } from './context';
-import { NodeSigner, NodeVerifier } from './crypto/node-crypto';
+import { SodiumSigner, SodiumVerifier } from './crypto/sodium';
 import { EventBus } from './events/bus';
 import { PostgresStore } from './store/postgres';
 import { SqliteStore } from './store/sqlite';
@@ -80,7 +80,7 @@ export async function createContext(
 ): Promise<Ctx & { adminToken: string }> {
   if (config.dbPath !== ':memory:') mkdirSync(config.dataDir, { recursive: true });
   const store = options.store ?? (await openStore(config));
-  const makeSigner = (secret: Uint8Array) => new NodeSigner(secret);
+  const makeSigner = (secret: Uint8Array) => new SodiumSigner(secret);
   const world = await loadWorld(store, makeSigner, options.operators ?? DEFAULT_OPERATORS);
   const adminToken =
     config.adminToken ?? (await store.setMetaIfAbsent('admin:token', toBase64Url(randomBytes(24))));
@@ -91,7 +91,7 @@ export async function createContext(
   const ctx: Ctx & { adminToken: string } = {
     store,
     world,
-    verifier: new NodeVerifier(),
+    verifier: new SodiumVerifier(),
     events: new EventBus(),
     config,
     makeSigner,

@@ -1,7 +1,7 @@
 /** What every feature module is handed: the store, the world's keys, crypto, events, configuration. */
 import type { Signer } from '@ecny-sim/wallet-core';
 import type { Config } from './config';
-import type { NodeVerifier } from './crypto/node-crypto';
+import type { SodiumVerifier } from './crypto/sodium';
 import type { EventBus } from './events/bus';
 import type { Store } from './store/store';
 import type { World } from './world/world';
@@ -9,7 +9,7 @@ import type { World } from './world/world';
 export interface Ctx {
   store: Store;
   world: World;
-  verifier: NodeVerifier;
+  verifier: SodiumVerifier;
   events: EventBus;
   config: Config;
   makeSigner: (secret: Uint8Array) => Signer;

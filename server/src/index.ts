@@ -3,7 +3,7 @@ export { createApp } from './app';
 export { createContext, defaultConfig } from './bootstrap';
 export type { Config } from './config';
 export type { Ctx } from './context';
-export { NodeSigner, NodeVerifier } from './crypto/node-crypto';
+export { SodiumSigner, SodiumVerifier } from './crypto/sodium';
 export { Accounts } from './ledger/accounts';
 export { runAudit } from './ledger/audit';
 export { PostgresStore } from './store/postgres';

@@ -26,7 +26,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createContext, defaultConfig } from '../src/bootstrap';
 import type { Ctx } from '../src/context';
-import type { NodeSigner } from '../src/crypto/node-crypto';
+import type { SodiumSigner } from '../src/crypto/sodium';
 import { runAudit } from '../src/ledger/audit';
 import { depositCoins, loadToDevice, syncDevice } from '../src/offline/service';
 import { SqliteStore } from '../src/store/sqlite';
@@ -38,7 +38,7 @@ interface Device {
   index: number;
   walletId: string;
   deviceId: string;
-  signer: NodeSigner;
+  signer: SodiumSigner;
   cert: DeviceCert;
   tampered: boolean;
   wallet: OfflineWallet;

@@ -1,13 +1,13 @@
 /** Bulk verification on worker threads gives the same verdicts as a direct verify, item by item. */
 import { objectHash } from '@ecny-sim/wallet-core';
 import { describe, expect, it } from 'vitest';
-import { NodeSigner, NodeVerifier } from '../src/crypto/node-crypto';
+import { SodiumSigner, SodiumVerifier } from '../src/crypto/sodium';
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 
 describe('verification workers', () => {
-  const verifier = new NodeVerifier();
-  const signers = Array.from({ length: 5 }, (_, i) => new NodeSigner(new Uint8Array(32).fill(i + 1)));
+  const verifier = new SodiumVerifier();
+  const signers = Array.from({ length: 5 }, (_, i) => new SodiumSigner(new Uint8Array(32).fill(i + 1)));
 
   /** 1,000 items, every sixth valid; the others tampered, under another key or malformed. */
   const mixedCases = () =>

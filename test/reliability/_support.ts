@@ -12,7 +12,7 @@ import {
   createApp,
   createContext,
   defaultConfig,
-  NodeSigner,
+  SodiumSigner,
   runAudit,
 } from '@ecny-sim/server';
 import {
@@ -40,7 +40,7 @@ export interface Wallet extends CreateWalletResponse {
   walletId: string;
   deviceId: string;
   /** node:crypto Ed25519 (the same bytes as noble, faster). */
-  signer: NodeSigner;
+  signer: SodiumSigner;
   client: EcnyClient;
 }
 
@@ -82,7 +82,7 @@ export async function startServer(
     logLines,
     audit: () => runAudit(ctx.store),
     async openWallet(input = {}) {
-      const signer = new NodeSigner(generateKeyPair().secretKey);
+      const signer = new SodiumSigner(generateKeyPair().secretKey);
       const opened = await client.openWallet(
         {
           operatorId: input.operatorId ?? 'op_icbc',

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Accounts, NodeSigner, runAudit, SqliteStore } from '@ecny-sim/server';
+import { Accounts, SodiumSigner, runAudit, SqliteStore } from '@ecny-sim/server';
 import {
   decodeKey,
   EcnyClient,
@@ -148,7 +148,7 @@ describe('crash safety under SIGKILL', () => {
     // wallets first (opening is not idempotent), before any kill
     const wallets = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, i) => {
-        const signer = new NodeSigner(generateKeyPair().secretKey);
+        const signer = new SodiumSigner(generateKeyPair().secretKey);
         const opened = await base.openWallet(
           { operatorId: 'op_icbc', tier: 2, displayName: `Crash ${i}` },
           signer,

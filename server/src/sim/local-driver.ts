@@ -26,7 +26,6 @@ import { createContext, defaultConfig } from '../bootstrap';
 import { checkRestricted, settleChecked } from '../campaigns/restricted';
 import { campaignStats, claimMany, createCampaign, draw, reclaim, register } from '../campaigns/service';
 import type { Ctx } from '../context';
-import { NodeVerifier } from '../crypto/node-crypto';
 import { Accounts } from '../ledger/accounts';
 import { runAudit } from '../ledger/audit';
 import { createEnvelope, grab, refund } from '../lucky-money/service';
@@ -67,7 +66,6 @@ type Context = Ctx & { adminToken: string };
  * pages make commits several times cheaper.
  */
 const PAGE_SIZE = 16_384;
-const VERIFIER_KEYS = 1_000_000;
 
 export interface LocalDriverOptions {
   seed: number;
@@ -111,8 +109,6 @@ export class LocalDriver implements SimDriver {
         const store = new SqliteStore({ path: ':memory:', pageSize: PAGE_SIZE });
         ctx = await createContext(defaultConfig(), { store, now });
       }
-      // Every simulated device's key stays imported (the default cache is sized for a server's working set).
-      ctx.verifier = new NodeVerifier(VERIFIER_KEYS);
       return new LocalDriver(ctx, time, restore);
     } catch (e) {
       restore();

@@ -12,7 +12,7 @@ import {
   WalletStore,
 } from '@ecny-sim/wallet-core';
 import { fastObjectHash } from '../crypto/fast-hash';
-import { NodeVerifier } from '../crypto/node-crypto';
+import { SodiumVerifier } from '../crypto/sodium';
 import type { SimDriver, SimWallet } from './driver';
 import type { Progress } from './progress';
 import type { ScenarioReport } from './report';
@@ -53,9 +53,9 @@ export function scaled(full: number, scale: number, min = 1): number {
 }
 
 /**
- * An Ed25519 device key from seeded bytes, through node:crypto like the
- * server's NodeSigner, but imported as a JWK and with the public key derived
- * natively: about 0.05 ms instead of about 1.2 ms (DER import + pure-JS
+ * An Ed25519 device key from seeded bytes, through node:crypto (whose
+ * signing can run on libuv's thread pool), imported as a JWK and with the
+ * public key derived natively: about 0.05 ms instead of about 1.2 ms (DER import + pure-JS
  * derivation), which matters when opening 100,000 wallets. OpenSSL derives
  * the public key from `d` on import (the `x` given is not used), so the
  * placeholder `x` does not change the key or its signatures.
@@ -114,7 +114,7 @@ export function newSigner(rng: Rng): SimSigner {
   return new SimSigner(rng.bytes(32));
 }
 
-const verifier = new NodeVerifier();
+const verifier = new SodiumVerifier();
 
 /** The offline side of a simulated device (coins in memory), honest or with a tampered secure element. */
 export function offlineWalletFor(driver: SimDriver, w: SimWallet, tampered = false): OfflineWallet {

@@ -13,12 +13,12 @@ import {
 } from '@ecny-sim/wallet-core';
 import { expect } from 'vitest';
 import type { Ctx } from '../../src/context';
-import { NodeSigner } from '../../src/crypto/node-crypto';
+import { SodiumSigner } from '../../src/crypto/sodium';
 
 export interface TestDevice {
   walletId: string;
   deviceId: string;
-  signer: NodeSigner;
+  signer: SodiumSigner;
   cert: DeviceCert;
 }
 
@@ -38,7 +38,7 @@ export async function openTestDevice(
   const walletId = options.walletId ?? randomId('w');
   const deviceId = options.deviceId ?? randomId('d');
   const tier = options.tier ?? 2;
-  const signer = new NodeSigner(randomBytes(32));
+  const signer = new SodiumSigner(randomBytes(32));
   const publicKey = Buffer.from(signer.publicKey).toString('base64url');
   const now = ctx.now();
   const cert = issueDeviceCert(
