@@ -38,6 +38,29 @@ function carriesBody(req: Request): boolean {
   return length !== undefined && Number(length) > 0;
 }
 
+/**
+ * Calls back whether a GET or HEAD came without a body. A Content-Length says so at once (0 is no
+ * body); a chunked one is read until its first byte or its end, so an empty one passes.
+ */
+function withoutBody(req: Request, done: (empty: boolean) => void): void {
+  if (req.headers['transfer-encoding'] === undefined) {
+    done(!carriesBody(req));
+    return;
+  }
+  let settled = false;
+  const settle = (empty: boolean) => {
+    if (settled) return;
+    settled = true;
+    done(empty);
+  };
+  // Listening drains the rest of a refused body, so the connection stays usable.
+  req.on('data', (chunk: Buffer) => {
+    if (chunk.length > 0) settle(false);
+  });
+  req.once('end', () => settle(true));
+  req.once('error', () => settle(false));
+}
+
 function isJsonType(type: string | undefined): boolean {
   return type !== undefined && type.split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
@@ -47,7 +70,6 @@ function isJsonType(type: string | undefined): boolean {
  * a route whose body is required says so when it is missing.
  */
 function checkBodyPresence(route: Route, req: Request): void {
-  if (route.method === 'get') return;
   if (!route.body) {
     if (req.body !== undefined) parseWith(NoBodySchema, req.body);
   } else if (!route.bodyOptional && req.body === undefined) {
@@ -140,9 +162,10 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
     other: express.json({ limit: '64kb', verify: keepRaw }),
   };
   // Every API call, in order: the address's rate limit, the route table (a known path asked with
-  // another method is 405, OPTIONS 204, malformed path parameters 400), a well-formed content type (a malformed one
-  // such as "application/json;;;" is refused rather than read as JSON), the body read as JSON within
-  // the route's size limit, then the rate limit of a device named in the body.
+  // another method is 405, OPTIONS 204, malformed path parameters 400), no body on a GET or HEAD
+  // (400 BODY_NOT_ALLOWED), a well-formed content type (a malformed one such as
+  // "application/json;;;" is refused rather than read as JSON), the body read as JSON within the
+  // route's size limit, then the rate limit of a device named in the body.
   const routes = routeTable(describedRoutes({ demo: ctx.config.demo }));
   app.use('/v1', (req: Request, res: Response, next: NextFunction) => {
     ipLimit(req, res, () => {
@@ -159,35 +182,64 @@ export function createApp(ctx: Ctx & { adminToken: string }): express.Express {
         res.status(204).end();
         return;
       }
-      const type = req.headers['content-type'];
-      if (type !== undefined && !WELL_FORMED_MEDIA_TYPE.test(type)) {
-        next(new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'the content type is malformed; send application/json'));
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        // A read takes its input from the path and the query: a body sent with it would be dropped
+        // unread (and a signed one would not be what the server acted on), so it is refused.
+        withoutBody(req, (empty) => {
+          if (!empty) {
+            next(new EcnyError('BODY_NOT_ALLOWED', `a ${req.method} request carries no body`));
+            return;
+          }
+          checkShape(req, res, next, resolved, false);
+        });
         return;
       }
-      // A body the JSON parser would skip (text/plain, XML, no type at all) is refused, not read as
-      // absent: a signed call would fail its signature, a draw would run without its options.
-      if (carriesBody(req) && !isJsonType(type)) {
-        next(new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'a request body must be sent as application/json'));
-        return;
-      }
-      const path = req.path.toLowerCase();
-      const parse =
-        path === '/transfers/batch' || path.startsWith('/transfers/batch/')
-          ? json.batch
-          : path === '/devices' || path.startsWith('/devices/')
-            ? json.devices
-            : json.other;
-      parse(req, res, (err?: unknown) => {
-        if (err) return next(err);
-        try {
-          if (resolved.kind === 'route') checkBodyPresence(resolved.match.route, req);
-          deviceLimit.claimed(req, res, next);
-        } catch (e) {
-          next(e);
-        }
-      });
+      checkShape(req, res, next, resolved, true);
     });
   });
+  /**
+   * The content type, then (`withBody`: a method that may carry one) the body read as JSON and
+   * checked for the route.
+   */
+  function checkShape(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    resolved: Resolution,
+    withBody: boolean,
+  ) {
+    const type = req.headers['content-type'];
+    if (type !== undefined && !WELL_FORMED_MEDIA_TYPE.test(type)) {
+      next(new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'the content type is malformed; send application/json'));
+      return;
+    }
+    // A body the JSON parser would skip (text/plain, XML, no type at all) is refused, not read as
+    // absent: a signed call would fail its signature, a draw would run without its options.
+    if (withBody && carriesBody(req) && !isJsonType(type)) {
+      next(new EcnyError('UNSUPPORTED_MEDIA_TYPE', 'a request body must be sent as application/json'));
+      return;
+    }
+    if (!withBody) {
+      deviceLimit.claimed(req, res, next);
+      return;
+    }
+    const path = req.path.toLowerCase();
+    const parser =
+      path === '/transfers/batch' || path.startsWith('/transfers/batch/')
+        ? json.batch
+        : path === '/devices' || path.startsWith('/devices/')
+          ? json.devices
+          : json.other;
+    parser(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      try {
+        if (resolved.kind === 'route') checkBodyPresence(resolved.match.route, req);
+        deviceLimit.claimed(req, res, next);
+      } catch (e) {
+        next(e);
+      }
+    });
+  }
 
   const device = deviceLimit.afterAuth(deviceAuth(ctx, new ReplayGuard()));
   const admin = adminAuth(ctx.adminToken);
