@@ -134,7 +134,24 @@ describe('online payment between two phones on the demo page', () => {
     expect(limit.text).toMatch(/Category/);
     for (const text of [over.text, limit.text]) expect(text).not.toMatch(internals);
 
+    // ¥0 is refused on the phone, saying what is wrong with it rather than "check the amount".
+    const zeroNotice = p1.locator('[data-testid="error"][data-code="AMOUNT_ZERO"]');
+    const payZero = async (yuan: string) => {
+      // A fresh pay screen each time, so the notice read is this attempt's.
+      await p1.getByTestId('tab-home').click();
+      await p1.getByTestId('tab-pay').click();
+      expect(await zeroNotice.count()).toBe(0);
+      await p1.getByTestId('pay-to').selectOption(p2Id);
+      await p1.getByTestId('pay-amount').fill(yuan);
+      await p1.getByTestId('pay-submit').click();
+      await zeroNotice.waitFor();
+      return (await zeroNotice.getByTestId('error-message').textContent()) ?? '';
+    };
+    expect(await payZero('0')).toBe('The amount must be more than ¥0.');
+    expect(await payZero('0.00')).toBe('The amount must be more than ¥0.');
+
     await page.getByTestId('language-toggle').click();
+    expect(await payZero('0')).toBe('金额必须大于 ¥0。');
     const zh = await refusal(p1, p2Id, formatFen(p1Balance + 100).replace(/[¥,]/g, ''));
     expect(zh.text).toBe('钱包余额不足。');
     await page.getByTestId('language-toggle').click();

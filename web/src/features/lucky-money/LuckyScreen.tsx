@@ -8,6 +8,7 @@
 import { formatFen, parseYuan, randomId, validateLuckyMoney } from '@ecny-sim/wallet-core';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { parseAmount } from '../../lib/amount';
 import { describeError, type ErrorInfo } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
 import { type DemoWallet, fetchDemoWallets } from '../wallet/api/demo-wallets';
@@ -86,7 +87,7 @@ function SendForm({ fromName }: { fromName(walletId: string): string }) {
       const body = {
         requestId: randomId('lm'),
         groupId: DEMO_GROUP_ID,
-        total: parseYuan(total),
+        total: parseAmount(total),
         shares: Number(shares),
         mode,
         ...(memo.trim() ? { memo: memo.trim() } : {}),

@@ -4,7 +4,7 @@
  * enter the amount and charge it; the issuer's receipt for the code is
  * verified before the charge shows as done.
  */
-import { decodePaymentCode, formatFen, type PaymentCode, parseYuan, randomId } from '@ecny-sim/wallet-core';
+import { decodePaymentCode, formatFen, type PaymentCode, randomId } from '@ecny-sim/wallet-core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { describeError, type ErrorInfo } from '../../lib/errors';
@@ -15,6 +15,7 @@ import { usePhone } from '../wallet/phone-context';
 import { chargePaymentCode, type SettledCharge } from './api/charge-payment-code';
 import { NotAMerchant } from './NotAMerchant';
 import '../scan/scan.css';
+import { parseAmount } from '../../lib/amount';
 
 interface ScannedCode {
   text: string;
@@ -71,7 +72,7 @@ export function ChargeScreen() {
           merchantId: wallet.walletId,
           text: scanned.text,
           code: scanned.code,
-          amount: parseYuan(amount),
+          amount: parseAmount(amount),
           chargeId: scanned.chargeId,
         },
         issuer.issuerPublicKey,

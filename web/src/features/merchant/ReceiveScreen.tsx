@@ -4,7 +4,7 @@
  * scan; payments show up live from the event stream, and a dynamic bill
  * turns "paid" when its payment settles.
  */
-import { formatFen, parseYuan, type QrBill } from '@ecny-sim/wallet-core';
+import { formatFen, type QrBill } from '@ecny-sim/wallet-core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { describeError, type ErrorInfo } from '../../lib/errors';
@@ -17,6 +17,7 @@ import { fetchStaticQr } from './api/static-qr';
 import { NotAMerchant } from './NotAMerchant';
 import { ReceivedList } from './ReceivedList';
 import '../scan/scan.css';
+import { parseAmount } from '../../lib/amount';
 
 type Mode = 'static' | 'dynamic';
 
@@ -71,7 +72,7 @@ export function ReceiveScreen() {
     setError(null);
     setBusy(true);
     try {
-      setDynamic(await createDynamicQr(client, wallet.walletId, parseYuan(amount)));
+      setDynamic(await createDynamicQr(client, wallet.walletId, parseAmount(amount)));
     } catch (e) {
       setError(describeError(e));
     } finally {

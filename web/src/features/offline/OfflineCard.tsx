@@ -3,10 +3,11 @@
  * online balance, "Load to device", sync (automatic on reconnect, or now)
  * with the server's verdict per uploaded item, and deposit back to online.
  */
-import { formatFen, parseYuan } from '@ecny-sim/wallet-core';
+import { formatFen } from '@ecny-sim/wallet-core';
 import { type FormEvent, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
+import { parseAmount } from '../../lib/amount';
 import { describeError, type ErrorInfo, isRefusedUnread } from '../../lib/errors';
 import { type MessageKey, useI18n } from '../../lib/i18n';
 import { usePhone } from '../wallet/phone-context';
@@ -101,7 +102,7 @@ function LoadForm() {
     setDone(null);
     setBusy(true);
     try {
-      const fen = parseYuan(amount);
+      const fen = parseAmount(amount);
       await offline.load(fen);
       setDone(fen);
       setAmount('');

@@ -4,10 +4,11 @@
  * phone may replay its last coins); then the result on both phones, with
  * the time from the payer's confirm to both screens updated.
  */
-import { formatFen, parseYuan } from '@ecny-sim/wallet-core';
+import { formatFen } from '@ecny-sim/wallet-core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
+import { parseAmount } from '../../lib/amount';
 import { errorText } from '../../lib/error-messages';
 import { describeError, type ErrorInfo } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
@@ -148,7 +149,7 @@ function AmountForm({ peer }: { peer: string }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     try {
-      touch.request(parseYuan(amount));
+      touch.request(parseAmount(amount));
     } catch (e) {
       setError(describeError(e));
     }

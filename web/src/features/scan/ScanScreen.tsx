@@ -4,9 +4,10 @@
  * anything is signed, then pay it with a transfer signed by this phone's
  * device key and show the verified receipt.
  */
-import { EcnyError, formatFen, type MerchantQr, parseYuan } from '@ecny-sim/wallet-core';
+import { EcnyError, formatFen, type MerchantQr } from '@ecny-sim/wallet-core';
 import { type FormEvent, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { parseAmount } from '../../lib/amount';
 import { describeError, type ErrorInfo } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
 import { usePhone } from '../wallet/phone-context';
@@ -56,7 +57,7 @@ export function ScanScreen() {
     setError(null);
     setBusy(true);
     try {
-      const fen = fixedAmount ?? parseYuan(amount);
+      const fen = fixedAmount ?? parseAmount(amount);
       if (qr.ecny.walletId === wallet.walletId) {
         throw new EcnyError('SAME_WALLET', 'this is your own code; scan another wallet’s');
       }

@@ -10,11 +10,11 @@ import {
   type DirectoryEntry,
   EcnyError,
   formatFen,
-  parseYuan,
   randomId,
 } from '@ecny-sim/wallet-core';
 import { type FormEvent, useState } from 'react';
 import { ErrorNotice } from '../../../components/ErrorNotice';
+import { parseAmount } from '../../../lib/amount';
 import { describeError, type ErrorInfo } from '../../../lib/errors';
 import { useI18n } from '../../../lib/i18n';
 import type { CampaignView, CreateCampaignInput } from '../../red-envelopes/api/types';
@@ -31,7 +31,7 @@ export function parsePrizes(text: string): { amount: number; count: number }[] {
   return list(text).map((part) => {
     const m = /^([\d.]+)\s*[x×*]\s*(\d+)$/i.exec(part);
     if (!m) throw new EcnyError('BAD_PRIZES', `“${part}”: write face values like 200x1, 50x3`);
-    return { amount: parseYuan(m[1]!), count: Number(m[2]) };
+    return { amount: parseAmount(m[1]!), count: Number(m[2]) };
   });
 }
 
@@ -65,7 +65,7 @@ export function CreateCampaignForm({
   let prizeTotal: number | null = null;
   try {
     const p =
-      prizeMode === 'single' ? [{ amount: parseYuan(amount), count: Number(count) }] : parsePrizes(prizes);
+      prizeMode === 'single' ? [{ amount: parseAmount(amount), count: Number(count) }] : parsePrizes(prizes);
     prizeTotal = p.reduce((s, x) => s + x.amount * x.count, 0);
   } catch {
     prizeTotal = null;
@@ -82,7 +82,7 @@ export function CreateCampaignForm({
       const opensAt = now + Math.round(Number(opensIn) * 1000);
       const closesAt = opensAt + Math.round(Number(regSeconds) * 1000);
       const several = prizeMode === 'several' ? parsePrizes(prizes) : null;
-      const single = { amount: parseYuan(amount), count: Number(count) };
+      const single = { amount: parseAmount(amount), count: Number(count) };
       const prizeList = several ? { prizes: several } : single;
       const total = (several ?? [single]).reduce((s, p) => s + p.amount * p.count, 0);
       const merchantRule = {
@@ -93,7 +93,7 @@ export function CreateCampaignForm({
       const body: CreateCampaignInput = {
         requestId: randomId('cmp'),
         name: name.trim(),
-        budget: budget.trim() ? parseYuan(budget) : total,
+        budget: budget.trim() ? parseAmount(budget) : total,
         ...prizeList,
         registrationOpensAt: opensAt,
         registrationClosesAt: closesAt,

@@ -1,7 +1,8 @@
 /** Moves money from the linked bank account into the wallet (POST topup, device-signed). */
-import { formatFen, parseYuan } from '@ecny-sim/wallet-core';
+import { formatFen } from '@ecny-sim/wallet-core';
 import { type FormEvent, useState } from 'react';
 import { ErrorNotice } from '../../../components/ErrorNotice';
+import { parseAmount } from '../../../lib/amount';
 import { describeError, type ErrorInfo } from '../../../lib/errors';
 import { useI18n } from '../../../lib/i18n';
 import { topUp } from '../api/top-up';
@@ -22,7 +23,7 @@ export function TopUpForm() {
     setDone(null);
     setBusy(true);
     try {
-      const fen = parseYuan(amount);
+      const fen = parseAmount(amount);
       const wallet = await topUp(session.client, session.wallet.walletId, fen);
       session.walletChanged(wallet);
       setDone(fen);

@@ -3,9 +3,10 @@
  * yuan, sign with the device key; the issuer's receipt is verified here
  * before the payment is shown as done.
  */
-import { formatFen, parseYuan } from '@ecny-sim/wallet-core';
+import { formatFen } from '@ecny-sim/wallet-core';
 import { type FormEvent, useState } from 'react';
 import { ErrorNotice } from '../../../components/ErrorNotice';
+import { parseAmount } from '../../../lib/amount';
 import { describeError, type ErrorInfo } from '../../../lib/errors';
 import { useI18n } from '../../../lib/i18n';
 import { CampaignPayPanel } from '../../red-envelopes/pay/CampaignPayPanel';
@@ -46,7 +47,7 @@ export function PayScreen() {
     }
     setBusy(true);
     try {
-      const fen = parseYuan(amount);
+      const fen = parseAmount(amount);
       const payment = {
         from: wallet.walletId,
         to: payee,
