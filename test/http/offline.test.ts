@@ -228,7 +228,16 @@ describe('offline money over HTTP', () => {
     // recovered from the culprit's online balance at detection; the culprit is refused afterwards
     expect(detail.recovered).toBe(20_000);
     expect(await s.ctx.store.getBalance(`wallet:${culprit.wallet.walletId}`)).toBe(100_000 - 20_000 - 20_000);
-    await expectCode(culprit.wallet.client.wallet(culprit.wallet.walletId), 'DEVICE_REVOKED', 403);
+    const refused = await expectCode(
+      culprit.wallet.client.wallet(culprit.wallet.walletId),
+      'DEVICE_REVOKED',
+      403,
+    );
+    // the culprit's own device is told when and why
+    expect(refused.details?.details).toEqual({
+      revokedAt: expect.any(Number),
+      reason: `double spend (fraud case ${caseId})`,
+    });
     await expectCode(
       culprit.wallet.client.sync(culprit.wallet.deviceId, await culprit.offline.outbox()),
       'DEVICE_REVOKED',

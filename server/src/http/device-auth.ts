@@ -6,6 +6,7 @@
 import {
   AUTH_HEADERS,
   bodyHash,
+  type DeviceRevokedDetails,
   decodeKey,
   EcnyError,
   REQUEST_FRESHNESS_MS,
@@ -88,13 +89,23 @@ export function deviceAuth(ctx: Ctx, guard: ReplayGuard) {
     if (!verifyObject(REQUEST_TYPE, { ...body, sig }, decodeKey(device.publicKey), ctx.verifier)) {
       throw new EcnyError('BAD_SIGNATURE', 'the request signature does not verify for this device');
     }
-    if (device.revokedAt !== null) throw new EcnyError('DEVICE_REVOKED', `device ${deviceId} is revoked`);
+    if (device.revokedAt !== null) throw deviceRevoked(device);
     if (!guard.firstUse(`${deviceId}:${nonce}`, now)) {
       throw new EcnyError('REPLAYED_REQUEST', 'this request was already received');
     }
     req.device = device;
     next();
   };
+}
+
+/**
+ * DEVICE_REVOKED for a call the revoked device signed itself: it is told when and why (the details
+ * of the answer). Where another party presents the device's signature (a merchant charging its
+ * payment code), the refusal names no reason.
+ */
+export function deviceRevoked(device: DeviceRow): EcnyError {
+  const details: DeviceRevokedDetails = { revokedAt: device.revokedAt ?? 0, reason: device.revokedReason };
+  return new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`, details);
 }
 
 /** The signed-in device must belong to the wallet named in the path. */

@@ -111,6 +111,19 @@ function malformedJson(err: { body?: unknown }): EcnyError {
   );
 }
 
+/**
+ * What of an error's details the caller sees: the problems of a bad body or query, and a revoked
+ * device's own revocation (when and why); any other details stay on the server.
+ */
+function publicDetails(e: EcnyError): unknown {
+  if (!e.details) return undefined;
+  if ('issues' in e.details) return e.details.issues;
+  if (e.code === 'DEVICE_REVOKED' && 'revokedAt' in e.details) {
+    return { revokedAt: e.details.revokedAt, reason: e.details.reason ?? null };
+  }
+  return undefined;
+}
+
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
@@ -137,7 +150,6 @@ export function errorHandler(log: (line: Record<string, unknown>) => void): Erro
     if (res.headersSent) return;
     const allow = e.code === 'METHOD_NOT_ALLOWED' ? e.details?.allow : undefined;
     if (typeof allow === 'string') res.setHeader('allow', allow);
-    const details = e.details && 'issues' in e.details ? e.details.issues : undefined;
-    res.status(statusOf(e.code)).json(errorBody(e.code, e.message, details));
+    res.status(statusOf(e.code)).json(errorBody(e.code, e.message, publicDetails(e)));
   };
 }

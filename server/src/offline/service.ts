@@ -28,6 +28,7 @@ import {
 } from '@ecny-sim/wallet-core';
 import { z } from 'zod';
 import type { Ctx } from '../context';
+import { deviceRevoked } from '../http/device-auth';
 import { Accounts } from '../ledger/accounts';
 import type { DepositRow, FraudCaseRow, OutputCoin, RootCoinRow, SpendRef } from '../store/offline-rows';
 import type { DeviceRow, WalletRow } from '../store/store';
@@ -294,8 +295,7 @@ export async function syncDevice(
   items: readonly UploadItem[],
   policy: LossPolicy = DEFAULT_LOSS_POLICY,
 ) {
-  if (device.revokedAt !== null)
-    throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
+  if (device.revokedAt !== null) throw deviceRevoked(device);
   // Unique paths across the upload (payer and payee items of one payment carry the same paths).
   const paths: Coin[] = [];
   const indexOf = new Map<string, number>();
@@ -512,8 +512,7 @@ export async function depositCoins(
   body: DepositRequest,
   policy: LossPolicy = DEFAULT_LOSS_POLICY,
 ) {
-  if (device.revokedAt !== null)
-    throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
+  if (device.revokedAt !== null) throw deviceRevoked(device);
   const seen = new Set<string>();
   const results: DepositResult[] = [];
   // One coin after the other: a deposit may open a case that decides the next one.

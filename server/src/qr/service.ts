@@ -337,6 +337,7 @@ export async function chargePaymentCode(ctx: Ctx, merchant: WalletRow, request: 
   }
   const now = ctx.now();
   verifyPaymentCode(code, decodeKey(device.publicKey), ctx.verifier, now, { amount: request.amount });
+  // The merchant is told the payer's device is revoked, never when or why: that is the payer's own.
   if (device.revokedAt !== null)
     throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
   if (device.walletId !== code.walletId) {

@@ -21,6 +21,7 @@ import {
 import type { Ctx } from '../context';
 import { fastReceiptDigest, fastTransferHash, nodeReceiptHashing } from '../crypto/fast-hash';
 import { chinaDay } from '../http/clock';
+import { deviceRevoked } from '../http/device-auth';
 import { parseWith } from '../http/validate';
 import { Accounts } from '../ledger/accounts';
 import type {
@@ -224,8 +225,7 @@ function checkSigned(
   payer: WalletRow | null | undefined,
   payee: WalletRow | null | undefined,
 ): { payer: WalletRow; payee: WalletRow } {
-  if (device.revokedAt !== null)
-    throw new EcnyError('DEVICE_REVOKED', `device ${device.deviceId} is revoked`);
+  if (device.revokedAt !== null) throw deviceRevoked(device);
   if (device.walletId !== transfer.from)
     throw new EcnyError('FORBIDDEN', 'this device cannot pay from that wallet');
   if (transfer.from === transfer.to)

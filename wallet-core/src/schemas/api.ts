@@ -29,6 +29,16 @@ export const ErrorEnvelopeSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
 
+/**
+ * The details of a DEVICE_REVOKED answer to the revoked device's own call: when it was revoked
+ * and why (null when no reason was recorded).
+ */
+export const DeviceRevokedDetailsSchema = z.object({
+  revokedAt: TimestampSchema,
+  reason: z.string().nullable(),
+});
+export type DeviceRevokedDetails = z.infer<typeof DeviceRevokedDetailsSchema>;
+
 export const MerchantProfileSchema = z.strictObject({
   name: TextSchema(80),
   city: TextSchema(40),
