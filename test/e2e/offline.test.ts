@@ -313,7 +313,8 @@ describe('offline touch payments in the browser', () => {
   it('attack demo: a tampered phone pays the same coin twice, the issuer catches and revokes it', async () => {
     const page = await openDemo(REVOKED_NOISE);
     const [p1, p2, p3] = [1, 2, 3].map((n) => page.getByTestId(`phone-${n}`)) as [Locator, Locator, Locator];
-    await load(p1, '10');
+    // ¥15 is two coins (¥10 and ¥5): paying it twice opens a fraud case per coin.
+    await load(p1, '15');
 
     await p1.getByTestId('tab-settings').click();
     await p1.getByTestId('tamper-toggle').check();
@@ -321,10 +322,10 @@ describe('offline touch payments in the browser', () => {
     await p1.getByTestId('tampered-badge').waitFor();
     for (const p of [p1, p2, p3]) await setAirplane(p, true);
 
-    const first = await touchPay(p2, p1, '10', { pick: byButton(p2, 1) });
+    const first = await touchPay(p2, p1, '15', { pick: byButton(p2, 1) });
     expect(first.payee.status).toBe('ok');
-    // The second payment: drag phone 1 by its handle onto phone 3, replaying the coin just spent.
-    const second = await touchPay(p3, p1, '10', {
+    // The second payment: drag phone 1 by its handle onto phone 3, replaying the coins just spent.
+    const second = await touchPay(p3, p1, '15', {
       pick: async () => {
         await p1.getByTestId('touch-handle').dragTo(p3.locator('.phone-body'));
         await p3.getByTestId('touch-amount').waitFor();
@@ -335,8 +336,8 @@ describe('offline touch payments in the browser', () => {
     expect(second.payer.status).toBe('ok');
     await home(p2);
     await home(p3);
-    expect(await money(p2, 'offline-balance')).toBe(1000);
-    expect(await money(p3, 'offline-balance')).toBe(1000);
+    expect(await money(p2, 'offline-balance')).toBe(1500);
+    expect(await money(p3, 'offline-balance')).toBe(1500);
 
     // Reconnect phone 2 first (its coin wins), then phone 3 (the double spend), then the culprit.
     await setAirplane(p2, false);
@@ -344,14 +345,16 @@ describe('offline touch payments in the browser', () => {
     await setAirplane(p3, false);
     expect(await verdicts(p3)).toEqual(['double_spend']);
     await p3.getByTestId('sync-fraud').waitFor();
-    // The honest payee of the losing branch is told it is not at fault and will be compensated.
+    // The honest payee of the losing branch is told it is not at fault and will be compensated:
+    // once for the payment, though each of its two coins opened a case.
     const losing = p3.getByTestId('sync-fraud-case');
     expect(await losing.count()).toBe(1);
     expect(await losing.getAttribute('data-role')).toBe('losing');
+    expect(await losing.getAttribute('data-cases')).toBe('2');
     const losingText = (await losing.textContent()) ?? '';
     expect(losingText).toMatch(/not at fault/);
     expect(losingText).toMatch(/compensate/);
-    expect(losingText).toMatch(/¥10\.00/);
+    expect(losingText).toMatch(/¥15\.00/);
     expect(losingText).not.toMatch(/by this device/);
     await home(p1);
     await setAirplane(p1, false);
@@ -370,7 +373,7 @@ describe('offline touch payments in the browser', () => {
     // Nothing to load on a device the server refuses.
     expect(await p1.getByTestId('load-amount').count()).toBe(0);
     await waitForValue(
-      async () => /a double spend.*¥10\.00/.test((await p1.getByTestId('revoked-why').textContent()) ?? ''),
+      async () => /2 double spends.*¥15\.00/.test((await p1.getByTestId('revoked-why').textContent()) ?? ''),
       true,
       { what: 'why the device was revoked' },
     );
@@ -388,17 +391,48 @@ describe('offline touch payments in the browser', () => {
     page.off('request', onRequest);
     expect(signedByCulprit).toEqual([]);
 
-    // The issuer panel: the case, its two signatures, the culprit, the proof checked in the browser.
+    // The issuer panel: a case per coin, its two signatures, the culprit, the proof checked in the browser.
     const culpritDevice = await demoDeviceId('Li Wei');
     const panel = page.getByTestId('issuer-panel');
-    const fraudCase = panel.getByTestId('fraud-case').first();
-    await fraudCase.waitFor({ timeout: 15_000 });
-    expect(await panel.getByTestId('fraud-case').count()).toBe(1);
+    await panel.getByTestId('fraud-case').first().waitFor({ timeout: 15_000 });
+    await waitForValue(async () => panel.getByTestId('fraud-case').count(), 2, { what: 'two fraud cases' });
+    const fraudCase = panel.locator('[data-testid="fraud-case"]', { hasText: '¥10.00' });
+    // The culprit by name: the page knows which phone holds that device; the id is on hover.
+    expect(await fraudCase.locator('.party').textContent()).toBe('Li Wei · Phone 1');
+    expect(await fraudCase.locator('.party').getAttribute('title')).toBe(culpritDevice);
     await fraudCase.click();
     const detail = panel.getByTestId('fraud-detail');
     await detail.waitFor();
-    expect(await detail.getByTestId('fraud-culprit-device').textContent()).toBe(culpritDevice);
+    const culpritName = detail.getByTestId('fraud-culprit-device');
+    expect(await culpritName.textContent()).toBe('Li Wei · Phone 1');
+    expect(await culpritName.getAttribute('title')).toBe(culpritDevice);
+    expect(await detail.getByTestId('fraud-culprit-wallet').textContent()).toBe('Li Wei');
     expect(parseYuan((await detail.getByTestId('fraud-amount').textContent()) ?? '')).toBe(1000);
+    // Each spend names the phone it paid: phone 2 first (it synced first and wins), then phone 3,
+    // which still holds the losing branch.
+    expect(await detail.getByTestId('fraud-payee-first').textContent()).toBe('Wang Fang · Phone 2');
+    expect(await detail.getByTestId('fraud-payee-second').textContent()).toBe('Luohu Noodle House · Phone 3');
+    expect(await detail.getByTestId('fraud-payee-first').getAttribute('title')).toMatch(
+      /^[A-Za-z0-9_-]{43}$/,
+    );
+    expect(await detail.getByTestId('fraud-holder').textContent()).toMatch(
+      /¥10\.00 · Luohu Noodle House · Phone 3 · still held/,
+    );
+    // The coin id is shown in full and wraps inside the panel, even narrowed as in the QA pass.
+    const { cases } = (await (await fetch(`${server!.url}/v1/fraud-cases`)).json()) as {
+      cases: { coinId: string; amount: number }[];
+    };
+    const coin = detail.getByTestId('fraud-coin');
+    expect(await coin.textContent()).toBe(cases.find((c) => c.amount === 1000)?.coinId);
+    await panel.evaluate((el) => {
+      (el as HTMLElement).style.width = '260px';
+    });
+    const [coinBox, detailBox] = [await coin.boundingBox(), await detail.boundingBox()];
+    expect(coinBox && detailBox).toBeTruthy();
+    expect(coinBox!.x + coinBox!.width).toBeLessThanOrEqual(detailBox!.x + detailBox!.width + 0.5);
+    await panel.evaluate((el) => {
+      (el as HTMLElement).style.width = '';
+    });
     const sig1 = await detail.getByTestId('fraud-sig-first').textContent();
     const sig2 = await detail.getByTestId('fraud-sig-second').textContent();
     expect(sig1).toMatch(/^[A-Za-z0-9_-]{86}$/);
@@ -424,10 +458,12 @@ describe('offline touch payments in the browser', () => {
     // Phone 2 now hears of the case too: its payment came first and stands, no accusation.
     const winning = p2.getByTestId('sync-fraud-case');
     await winning.waitFor();
+    expect(await winning.count()).toBe(1);
     expect(await winning.getAttribute('data-role')).toBe('winning');
     const winningText = (await winning.textContent()) ?? '';
     expect(winningText).toMatch(/not at fault/);
     expect(winningText).toMatch(/stands/);
+    expect(winningText).toMatch(/¥15\.00/);
     expect(winningText).not.toMatch(/Fraud cases about this device/);
     for (const p of [p1, p2]) await setAirplane(p, true);
     const rejected = await touchPay(p2, p1, '10', { pick: byButton(p2, 1), replay: true });

@@ -9,6 +9,7 @@ import { TouchHub, TouchHubContext } from '../features/offline/touch-hub';
 import { type ScreenCamera, ScreenCameraContext } from '../features/scan/screen-camera';
 import type { DemoAssignment } from '../features/wallet/api/demo-wallets';
 import { Phone } from '../features/wallet/Phone';
+import { PhoneRoster, PhoneRosterContext } from '../features/wallet/phone-roster';
 import { useI18n } from '../lib/i18n';
 
 /** Module constants, so a phone's session does not restart on re-render. */
@@ -24,22 +25,27 @@ const SCREEN_CAMERA: ScreenCamera = { phones: DEMO_PHONES.map((p) => p.phone) };
 /** Drag one phone onto another (or "Receive by touch") to pay offline over an in-page link. */
 const TOUCH_HUB = new TouchHub();
 
+/** Which phone holds which wallet and device, so the issuer panel can name them. */
+const PHONE_ROSTER = new PhoneRoster();
+
 export function DemoPage() {
   const { t } = useI18n();
   return (
     <div className="demo-page">
       <p className="demo-intro muted">{t('app.subtitle')}</p>
       <div className="demo-stage">
-        <ScreenCameraContext value={SCREEN_CAMERA}>
-          <TouchHubContext value={TOUCH_HUB}>
-            <div className="phones">
-              {DEMO_PHONES.map(({ phone, demo }) => (
-                <Phone key={phone} phone={phone} demo={demo} />
-              ))}
-            </div>
-          </TouchHubContext>
-        </ScreenCameraContext>
-        <IssuerPanel />
+        <PhoneRosterContext value={PHONE_ROSTER}>
+          <ScreenCameraContext value={SCREEN_CAMERA}>
+            <TouchHubContext value={TOUCH_HUB}>
+              <div className="phones">
+                {DEMO_PHONES.map(({ phone, demo }) => (
+                  <Phone key={phone} phone={phone} demo={demo} />
+                ))}
+              </div>
+            </TouchHubContext>
+          </ScreenCameraContext>
+          <IssuerPanel />
+        </PhoneRosterContext>
       </div>
     </div>
   );

@@ -13,6 +13,7 @@ import { type MessageKey, useI18n } from '../../lib/i18n';
 import { usePhone } from '../wallet/phone-context';
 import type { DepositResult } from './api-types';
 import { useOffline } from './offline-context';
+import type { FraudRole, SyncReport } from './use-offline-wallet';
 import './offline.css';
 
 export function OfflineCard() {
@@ -190,19 +191,18 @@ function SyncPanel() {
           </ul>
           {report.fraudCases.length > 0 && (
             <ul className="fraud-notes" data-testid="sync-fraud">
-              {report.fraudCases.map((c) => {
-                const role = report.fraudRoles[c.caseId] ?? 'involved';
-                return (
-                  <li
-                    key={c.caseId}
-                    className={role === 'culprit' ? 'error-line small' : 'notice-line small'}
-                    data-testid="sync-fraud-case"
-                    data-role={role}
-                  >
-                    {t(`offline.fraud.${role}`, { amount: formatFen(c.amount) })}
-                  </li>
-                );
-              })}
+              {fraudNotices(report).map((n) => (
+                <li
+                  key={`${n.role}:${n.culpritDeviceId}`}
+                  className={n.role === 'culprit' ? 'error-line small' : 'notice-line small'}
+                  data-testid="sync-fraud-case"
+                  data-role={n.role}
+                  data-cases={n.caseIds.length}
+                  title={n.caseIds.join('\n')}
+                >
+                  {t(`offline.fraud.${n.role}`, { amount: formatFen(n.amount) })}
+                </li>
+              ))}
             </ul>
           )}
         </div>
@@ -221,6 +221,34 @@ function SyncPanel() {
       )}
     </div>
   );
+}
+
+interface FraudNotice {
+  role: FraudRole;
+  culpritDeviceId: string;
+  amount: number;
+  caseIds: string[];
+}
+
+/**
+ * One notice per double spend as this device sees it: a payment of several coins paid twice opens
+ * one case per coin, which would otherwise read as the same sentence once per coin. Cases of one
+ * culprit in which this device plays the same part are one notice, with their amounts summed.
+ */
+function fraudNotices(report: SyncReport): FraudNotice[] {
+  const notices = new Map<string, FraudNotice>();
+  for (const c of report.fraudCases) {
+    const role = report.fraudRoles[c.caseId] ?? 'involved';
+    const key = `${role}:${c.culprit.deviceId}`;
+    const notice = notices.get(key);
+    if (notice) {
+      notice.amount += c.amount;
+      notice.caseIds.push(c.caseId);
+    } else {
+      notices.set(key, { role, culpritDeviceId: c.culprit.deviceId, amount: c.amount, caseIds: [c.caseId] });
+    }
+  }
+  return [...notices.values()];
 }
 
 function DepositButton() {

@@ -3,8 +3,8 @@
  * Each phone has its own key store, client and event stream (its session),
  * so several phones on one page behave like separate devices.
  */
-import { formatFen } from '@ecny-sim/wallet-core';
-import { useCallback, useEffect, useState } from 'react';
+import { encodeKey, formatFen, NobleSigner } from '@ecny-sim/wallet-core';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useI18n } from '../../lib/i18n';
 import { OfflineContext } from '../offline/offline-context';
@@ -16,6 +16,7 @@ import { useIssuerInfo } from './api/info';
 import { ForgetWallet } from './ForgetWallet';
 import { Onboarding } from './onboarding/Onboarding';
 import { PhoneContext } from './phone-context';
+import { usePhoneRoster } from './phone-roster';
 import { PHONE_TABS, type PhoneTabId, REVOKED_TABS } from './phone-tabs';
 import { RevokedDevice } from './RevokedDevice';
 import { isStaleDevice, type PhoneSession, usePhoneSession } from './use-phone-session';
@@ -40,6 +41,7 @@ export function Phone({ phone, demo }: { phone: number; demo?: DemoAssignment })
   const offline = useOfflineWallet(session, issuer);
   const showTouch = useCallback(() => setTab('touch'), []);
   const touch = useTouch(phone, offline, showTouch);
+  useOnRoster(session);
 
   return (
     <section
@@ -91,6 +93,23 @@ export function Phone({ phone, demo }: { phone: number; demo?: DemoAssignment })
       </div>
     </section>
   );
+}
+
+/** Tells the page which wallet and device this phone holds, for as long as it holds them. */
+function useOnRoster(session: PhoneSession): void {
+  const roster = usePhoneRoster();
+  const { device, wallet, phone } = session;
+  const publicKey = useMemo(
+    () => (device ? encodeKey(new NobleSigner(device.secretKey).publicKey) : null),
+    [device],
+  );
+  const name = wallet?.merchant?.name ?? wallet?.displayName ?? device?.displayName ?? null;
+  const walletId = device?.walletId;
+  const deviceId = device?.deviceId;
+  useEffect(() => {
+    if (!roster || !walletId || !deviceId || !publicKey || !name) return;
+    return roster.enter({ phone, name, walletId, deviceId, publicKey });
+  }, [roster, phone, name, walletId, deviceId, publicKey]);
 }
 
 function StatusBar({ session }: { session: PhoneSession }) {

@@ -3,7 +3,8 @@
  * and on click its proof (the two conflicting spends signed by the same
  * device key), the culprit device and wallet, the amount and the holders of
  * the losing branch. The proof is checked here in the browser with
- * verifyDoubleSpendProof and the issuer's public key only.
+ * verifyDoubleSpendProof and the issuer's public key only. Devices, keys and
+ * wallets are named where the page knows them (parties.tsx).
  */
 import { formatFen, nobleVerifier, verifyDoubleSpendProof } from '@ecny-sim/wallet-core';
 import { useEffect, useState } from 'react';
@@ -14,12 +15,14 @@ import { useI18n } from '../../../lib/i18n';
 import type { FraudCaseDetail, FraudCaseSummary } from '../../offline/api-types';
 import { trustAnchors } from '../../offline/use-offline-wallet';
 import { fetchIssuerInfo } from '../../wallet/api/info';
+import { type NameParty, Party, usePartyNames } from './parties';
 import { fetchFraudCase } from './use-fraud-cases';
 import './fraud.css';
 
 export function FraudCases({ cases, error }: { cases: FraudCaseSummary[]; error: ErrorInfo | null }) {
   const { t } = useI18n();
   const [open, setOpen] = useState<string | null>(null);
+  const nameOf = usePartyNames(cases.length);
   return (
     <section className="fraud-cases" data-testid="fraud-cases">
       <h3>
@@ -39,11 +42,11 @@ export function FraudCases({ cases, error }: { cases: FraudCaseSummary[]; error:
             >
               <Money fen={c.amount} />
               <span className="muted small">
-                {t('fraud.culprit')} <code>{c.culprit.deviceId}</code>
+                {t('fraud.culprit')} <Party id={c.culprit.deviceId} name={nameOf(c.culprit)} />
               </span>
               <span className="muted small">{new Date(c.detectedAt).toTimeString().slice(0, 8)}</span>
             </button>
-            {open === c.caseId && <FraudDetail caseId={c.caseId} />}
+            {open === c.caseId && <FraudDetail caseId={c.caseId} nameOf={nameOf} />}
           </li>
         ))}
       </ul>
@@ -53,7 +56,7 @@ export function FraudCases({ cases, error }: { cases: FraudCaseSummary[]; error:
 
 type Check = { ok: true } | { ok: false; code: string; message: string };
 
-function FraudDetail({ caseId }: { caseId: string }) {
+function FraudDetail({ caseId, nameOf }: { caseId: string; nameOf: NameParty }) {
   const { t } = useI18n();
   const [detail, setDetail] = useState<FraudCaseDetail | null>(null);
   const [check, setCheck] = useState<Check | null>(null);
@@ -92,24 +95,41 @@ function FraudDetail({ caseId }: { caseId: string }) {
         <dd data-testid="fraud-amount">{formatFen(detail.amount)}</dd>
         <dt>{t('fraud.culprit')}</dt>
         <dd>
-          {t('fraud.device')} <code data-testid="fraud-culprit-device">{detail.culprit.deviceId}</code>
+          {t('fraud.device')}{' '}
+          <Party
+            id={detail.culprit.deviceId}
+            name={nameOf({ deviceId: detail.culprit.deviceId })}
+            testId="fraud-culprit-device"
+          />
           <br />
-          {t('fraud.wallet')} <code data-testid="fraud-culprit-wallet">{detail.culprit.walletId}</code>
+          {t('fraud.wallet')}{' '}
+          <Party
+            id={detail.culprit.walletId}
+            name={nameOf({ walletId: detail.culprit.walletId })}
+            testId="fraud-culprit-wallet"
+          />
         </dd>
         <dt>{t('fraud.coin')}</dt>
         <dd>
-          <code className="mono small">{detail.coinId}</code>
+          {/* In full, wrapping anywhere: the panel is narrow and the id has few break points. */}
+          <code className="mono small fraud-coin" data-testid="fraud-coin">
+            {detail.coinId}
+          </code>
         </dd>
         <dt>{t('fraud.recovered')}</dt>
         <dd>{formatFen(detail.recovered)}</dd>
       </dl>
       {(['first', 'second'] as const).map((which) => {
         const spend = proof[which];
+        const payee = spend.outputs[0]?.owner;
         return (
           <div key={which} className="fraud-spend" data-testid={`fraud-spend-${which}`}>
             <strong>{t(which === 'first' ? 'fraud.first' : 'fraud.second')}</strong>
             <div className="small">
-              {t('fraud.payee')} <code>{spend.outputs[0]?.owner.slice(0, 12)}…</code>{' '}
+              {t('fraud.payee')}{' '}
+              {payee && (
+                <Party id={payee} name={nameOf({ publicKey: payee })} testId={`fraud-payee-${which}`} />
+              )}{' '}
               {formatFen(spend.outputs[0]?.amount ?? 0)} · #{spend.counter} ·{' '}
               {new Date(spend.time).toTimeString().slice(0, 8)}
             </div>
@@ -127,8 +147,13 @@ function FraudDetail({ caseId }: { caseId: string }) {
           <strong>{t('fraud.holders')}</strong>
           <ul>
             {detail.losingBranch.map((h) => (
-              <li key={h.coinId}>
-                {formatFen(h.amount)} · <code>{h.deviceId ?? h.owner.slice(0, 12)}</code> · {h.status}
+              <li key={h.coinId} data-testid="fraud-holder">
+                {formatFen(h.amount)} ·{' '}
+                <Party
+                  id={h.deviceId ?? h.owner}
+                  name={nameOf({ deviceId: h.deviceId, walletId: h.walletId, publicKey: h.owner })}
+                />{' '}
+                · {t(h.status === 'held' ? 'fraud.holder.held' : 'fraud.holder.deposited')}
               </li>
             ))}
           </ul>
