@@ -459,3 +459,73 @@ describe('restricted funds', () => {
     await expectAuditClean(s);
   });
 });
+
+describe('the reclaim date', () => {
+  /** Fixes the server clock at `at` (admin calls are not signed, so any time will do). */
+  function clockAt(at: number): void {
+    s.ctx.now = () => at;
+  }
+
+  it('with money left: the view carries reclaimedAt from the first reclaim, a later one keeps it', async () => {
+    const { campaign } = await s.admin.createCampaign(terms({ count: 1, budget: 30_000 }));
+    const id = campaign.campaignId;
+    expect(campaign.reclaimedAt).toBeNull();
+    const w = await s.openWallet();
+    await w.client.registerForCampaign(id);
+    shift(31 * SEC);
+    await s.admin.drawCampaign(id);
+    await w.client.claimCampaignPrize(id);
+    const shop = await merchant('Shenzhen', '5411');
+    await w.client.payWithRestricted(w.walletId, shop.walletId, 5_000);
+    expect((await s.client.campaign(id)).campaign.reclaimedAt).toBeNull();
+
+    const at = Date.now() + 61 * SEC;
+    clockAt(at);
+    const issuedBefore = (await s.audit()).issued;
+    // 15,000 unspent by the winner and 10,000 of budget no prize used
+    const first = await s.admin.reclaimCampaign(id);
+    expect(first).toMatchObject({ reclaimedNow: 25_000, reclaimed: 25_000, reclaimedAt: at });
+    expect(issuedBefore - (await s.audit()).issued).toBe(25_000);
+    // read back from the store, alone and in the list
+    const { campaign: view } = await s.client.campaign(id);
+    expect(view).toMatchObject({ reclaimed: 25_000, reclaimedAt: at, poolBalance: 0, phase: 'ended' });
+    const listed = (await s.client.campaigns()).campaigns.find((c) => c.campaignId === id);
+    expect(listed?.reclaimedAt).toBe(at);
+
+    expect(await restricted(w)).toBe(0);
+
+    clockAt(at + 3_600_000);
+    const again = await s.admin.reclaimCampaign(id);
+    expect(again).toMatchObject({ reclaimedNow: 0, reclaimed: 25_000, reclaimedAt: at });
+    expect((await s.client.campaign(id)).campaign.reclaimedAt).toBe(at);
+    await expectAuditClean(s);
+  });
+
+  it('with nothing left (every fen spent): no ledger entry, yet the view says when it was reclaimed', async () => {
+    const { campaign } = await s.admin.createCampaign(terms({ count: 1, budget: 20_000 }));
+    const id = campaign.campaignId;
+    const w = await s.openWallet();
+    await w.client.registerForCampaign(id);
+    shift(31 * SEC);
+    await s.admin.drawCampaign(id);
+    await w.client.claimCampaignPrize(id);
+    const shop = await merchant('Shenzhen', '5411');
+    const paid = await w.client.payWithRestricted(w.walletId, shop.walletId, 20_000);
+    expect(paid.fromRestricted).toEqual([{ campaignId: id, amount: 20_000 }]);
+    expect(await restricted(w)).toBe(0);
+
+    const at = Date.now() + 61 * SEC;
+    clockAt(at);
+    const digest = await s.ctx.store.ledgerDigest();
+    const issued = (await s.audit()).issued;
+    const reclaimed = await s.admin.reclaimCampaign(id);
+    expect(reclaimed).toMatchObject({ reclaimedNow: 0, wallets: 0, reclaimed: 0, reclaimedAt: at });
+    // nothing moved: the date is the only trace
+    expect(await s.ctx.store.ledgerDigest()).toBe(digest);
+    expect((await s.audit()).issued).toBe(issued);
+    const { campaign: view } = await s.client.campaign(id);
+    expect(view).toMatchObject({ reclaimed: 0, reclaimedAt: at, poolBalance: 0 });
+    expect(await own(shop)).toBe(20_000);
+    await expectAuditClean(s);
+  });
+});

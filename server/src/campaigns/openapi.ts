@@ -23,7 +23,8 @@ route({ method: 'get', path: '/campaigns', summary: 'List campaigns', auth: 'non
 route({
   method: 'get',
   path: '/campaigns/{campaignId}',
-  summary: 'Campaign terms, seed commitment, merchant rule (for devices) and progress',
+  summary:
+    'Campaign terms, seed commitment, merchant rule (for devices) and progress; reclaimedAt dates the first reclaim, even one that found nothing left',
   auth: 'none',
 });
 route({

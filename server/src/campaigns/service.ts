@@ -99,6 +99,8 @@ export async function campaignView(ctx: Ctx, c: CampaignRow) {
     poolAccount: campaignPool(c.campaignId).id,
     poolBalance: poolBalance ?? 0,
     reclaimed: c.reclaimed,
+    /** When the issuer first reclaimed the campaign, even with nothing left to take back; null before. */
+    reclaimedAt: c.reclaimedAt,
     createdAt: c.createdAt,
   };
 }
@@ -559,8 +561,10 @@ export async function reclaim(ctx: Ctx, campaignId: string) {
     }
   }
   await apply(offlineGroups);
-  if (reclaimed > 0) {
+  // Dated on the first reclaim even when nothing was left (no ledger entry shows it then).
+  if (reclaimed > 0 || c.reclaimedAt === null)
     await ctx.store.addCampaignReclaimed(campaignId, reclaimed, at);
+  if (reclaimed > 0) {
     publishProgress(ctx, campaignId, { kind: 'reclaimed', amount: reclaimed, wallets });
     ctx.events.publish('ledger.activity', { kind: 'campaign_reclaim', amount: reclaimed });
   }

@@ -332,11 +332,10 @@ export class PgRedEnvelopes {
   }
 
   async addReclaimed(campaignId: string, amount: number, at: number): Promise<void> {
-    await this.all('UPDATE campaigns SET reclaimed = reclaimed + ?, reclaimed_at = ? WHERE campaign_id = ?', [
-      amount,
-      at,
-      campaignId,
-    ]);
+    await this.all(
+      'UPDATE campaigns SET reclaimed = reclaimed + ?, reclaimed_at = COALESCE(reclaimed_at, ?) WHERE campaign_id = ?',
+      [amount, at, campaignId],
+    );
   }
 
   // Group lucky money

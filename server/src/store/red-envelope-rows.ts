@@ -41,6 +41,7 @@ export interface CampaignRow {
   unawarded: number | null;
   /** Fen returned to the issuer so far. */
   reclaimed: number;
+  /** The first reclaim, even one that found nothing left (ms since the epoch). */
   reclaimedAt: number | null;
 }
 

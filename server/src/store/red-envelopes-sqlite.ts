@@ -148,7 +148,7 @@ export class RedEnvelopeSql {
            AND substr(debit, length(debit) - length(@c)) = ':' || @c`,
       ),
       addReclaimed: db.prepare(
-        'UPDATE campaigns SET reclaimed = reclaimed + ?, reclaimed_at = ? WHERE campaign_id = ?',
+        'UPDATE campaigns SET reclaimed = reclaimed + ?, reclaimed_at = COALESCE(reclaimed_at, ?) WHERE campaign_id = ?',
       ),
       insertEnvelope: db.prepare(
         `INSERT INTO lucky_envelopes (envelope_id, wallet_id, group_id, total, shares, mode, memo, remaining,

@@ -245,6 +245,7 @@ export interface Store {
   claimCampaignPrizes(campaignId: string, claims: readonly CampaignClaim[]): Promise<ApplyOutcome[]>;
   campaignClaimStats(campaignId: string): Promise<CampaignClaimStats>;
   campaignSpendStats(campaignId: string): Promise<CampaignSpendStats>;
+  /** Adds what a reclaim took back (possibly 0) and dates the campaign's first reclaim (kept after). */
   addCampaignReclaimed(campaignId: string, amount: number, at: number): Promise<void>;
   /** Records an envelope and applies its funding group in one transaction. */
   createLuckyEnvelope(

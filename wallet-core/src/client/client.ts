@@ -559,6 +559,8 @@ export interface CampaignView {
   poolAccount: string;
   poolBalance: number;
   reclaimed: number;
+  /** When the issuer first reclaimed the campaign (ms since the epoch), even with nothing left; null before. */
+  reclaimedAt: number | null;
   createdAt: number;
 }
 
@@ -645,7 +647,10 @@ export interface CampaignReclaimResponse {
   campaignId: string;
   reclaimedNow: number;
   wallets: number;
+  /** Of reclaimedNow: restricted offline coins still outstanding after the window. */
+  offline: number;
   reclaimed: number;
+  /** The first reclaim's date (this one's, or an earlier one's). */
   reclaimedAt: number | null;
 }
 
