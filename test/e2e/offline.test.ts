@@ -297,6 +297,14 @@ describe('offline touch payments in the browser', () => {
     });
     const en = await titles();
     expect(en).toContain('Loaded to this device');
+    // One deposit is one row, though the ledger records it coin by coin: here phone 2's own coin
+    // (from its operator) and the one phone 1 paid it (from another operator).
+    const deposits = p2.locator('[data-testid="history-entry"]', { hasText: 'Offline coins deposited' });
+    await waitForValue(async () => deposits.count(), 1, { what: 'one history row for the deposit' });
+    expect(await deposits.getAttribute('data-parts')).toBe('2');
+    const depositAmount = (await deposits.getByTestId('history-amount').textContent()) ?? '';
+    expect(depositAmount.startsWith('+')).toBe(true);
+    expect(parseYuan(depositAmount.slice(1))).toBe(2000 + 1234);
     await page.getByTestId('language-toggle').click();
     await waitForValue(async () => (await titles()).includes('离线余额转回'), true, {
       what: 'Chinese titles',
@@ -498,6 +506,19 @@ describe('offline touch payments in the browser', () => {
     expect(await p1.getByTestId('create-wallet').count()).toBe(0);
     await p1.getByTestId('revoked-forget-confirm').click();
     await p1.getByTestId('create-wallet').waitFor();
+
+    // Phone 3 deposits the losing branch's two coins: compensated, and one row in its history.
+    await home(p3);
+    await p3.getByTestId('deposit-submit').click();
+    await p3.getByTestId('deposit-result').waitFor();
+    expect(Number(await p3.getByTestId('deposit-result').getAttribute('data-amount'))).toBe(1500);
+    await p3.getByTestId('tab-history').click();
+    const compensations = p3.locator('[data-testid="history-entry"]', {
+      hasText: 'Compensation for a double spend',
+    });
+    await waitForValue(async () => compensations.count(), 1, { what: 'one history row for the deposit' });
+    expect(await compensations.getAttribute('data-parts')).toBe('2');
+    expect(await compensations.getByTestId('history-amount').textContent()).toBe('+¥15.00');
 
     await expectAuditOk();
     watched!.assertNoProblems();

@@ -107,6 +107,19 @@ export class WebOfflineWallet extends OfflineWallet {
     (this.se as PersistentSecureElement).releaseRefusedDeposit(ids, Math.min(secureElementBalance, amount));
   }
 
+  /**
+   * The request (payment or deposit) each spend this device signed went out in, by spend hash:
+   * what names one deposit of several coins, which the ledger records coin by coin.
+   */
+  async requestsBySpend(): Promise<Map<string, string>> {
+    const requests = new Map<string, string>();
+    for (const coin of await this.store.listCoins('spent')) {
+      const hash = coin.spentIn ? await this.store.seenSpend(coin.coinId) : undefined;
+      if (hash && coin.spentIn) requests.set(hash, coin.spentIn);
+    }
+    return requests;
+  }
+
   markRevoked(): Promise<void> {
     return this.store.setMeta(REVOKED, true);
   }

@@ -1,10 +1,16 @@
-/** History: the wallet's ledger entries, newest first, each payment's issuer receipt verified in the browser. */
+/**
+ * History: the wallet's ledger entries, newest first, each payment's issuer receipt verified in
+ * the browser; the coins of one offline deposit are one row (history-rows.ts).
+ */
+import { formatFen } from '@ecny-sim/wallet-core';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Money } from '../../../components/Money';
 import { type MessageKey, type Translate, useI18n } from '../../../lib/i18n';
+import { useOffline } from '../../offline/offline-context';
 import { displayNameOf, useDirectory } from '../api/directory';
 import { type CheckedEntry, useHistory } from '../api/history';
 import { usePhone } from '../phone-context';
+import { historyRows, useRequestsBySpend } from './history-rows';
 
 /** Ledger kinds that are not a payment between two wallets, by what they mean for this wallet. */
 const KIND_LABELS: Record<string, MessageKey | { in: MessageKey; out: MessageKey }> = {
@@ -40,6 +46,7 @@ function describeEntry(t: Translate, { entry }: CheckedEntry, name: string): str
 export function HistoryScreen() {
   const { t, lang } = useI18n();
   const { session, issuer } = usePhone();
+  const { offline } = useOffline();
   const { wallets } = useDirectory(session.ledgerVersion);
   const { entries, error, reload } = useHistory(
     session.client,
@@ -47,6 +54,8 @@ export function HistoryScreen() {
     issuer?.issuerPublicKey,
     session.ledgerVersion,
   );
+  const requestsBySpend = useRequestsBySpend(offline.wallet, session.ledgerVersion);
+  const rows = entries && historyRows(entries, requestsBySpend);
   const time = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
     month: 'short',
     day: 'numeric',
@@ -60,23 +69,31 @@ export function HistoryScreen() {
       <ErrorNotice error={error} onRetry={reload} />
       {entries?.length === 0 && <p className="muted center">{t('history.empty')}</p>}
       <ul className="history">
-        {entries?.map((checked) => {
+        {rows?.map((row) => {
+          const { checked } = row;
           const { entry } = checked;
+          const references = row.parts.map((p) => p.entry.transferId).join('\n');
           return (
             <li
-              key={`${entry.ledgerSeq}:${entry.transferId}`}
+              key={row.key}
               className="history-entry"
               data-testid="history-entry"
+              data-parts={row.parts.length}
             >
               <div className="history-main">
                 <span className="history-what" data-testid="history-what" title={entry.kind}>
                   {describeEntry(t, checked, displayNameOf(wallets, entry.counterparty))}
                 </span>
-                <Money fen={entry.amount} signed={entry.direction} testId="history-amount" />
+                <Money fen={row.amount} signed={entry.direction} testId="history-amount" />
               </div>
               <div className="history-sub">
-                {/* The ledger's reference is for support staff: on hover, not in the row. */}
-                <span title={entry.transferId}>{time.format(entry.at)}</span>
+                {/* The ledger's references are for support staff: on hover, not in the row. */}
+                <span title={references}>{time.format(entry.at)}</span>
+                {row.compensation > 0 && row.compensation < row.amount && (
+                  <span data-testid="history-compensation">
+                    {t('history.ofWhichCompensation', { amount: formatFen(row.compensation) })}
+                  </span>
+                )}
                 {entry.memo && <span className="history-memo">“{entry.memo}”</span>}
                 {checked.receipt === 'verified' && (
                   <span className="verified" data-testid="receipt-verified" title={entry.transferId}>
