@@ -90,6 +90,29 @@ function ms(since: number): number {
   return Math.round(performance.now() - since);
 }
 
+/** A campaign's life in its own order: the timeline keeps it for points shown at the same second. */
+const LIFECYCLE = ['created', 'opens', 'closes', 'drawn', 'spendFrom', 'spendUntil', 'reclaimed'];
+
+/** The console timeline's points as shown, each with the time it shows ('—' or '✓' when it has none). */
+async function timeline(card: Locator): Promise<{ point: string; time: string }[]> {
+  return card.locator('[data-testid="campaign-timeline"] li').evaluateAll((items) =>
+    items.map((li) => ({
+      point: li.getAttribute('data-point') ?? '',
+      time: li.querySelector('.muted')?.textContent ?? '',
+    })),
+  );
+}
+
+/** Times never go back, and points of the same second read in the campaign's own order. */
+function expectTimelineInOrder(points: { point: string; time: string }[]): void {
+  const timed = points.filter((p) => /\d\d:\d\d:\d\d$/.test(p.time));
+  expect([...timed].map((p) => p.time).sort()).toEqual(timed.map((p) => p.time));
+  for (let i = 1; i < timed.length; i++) {
+    if (timed[i]!.time !== timed[i - 1]!.time) continue;
+    expect(LIFECYCLE.indexOf(timed[i]!.point)).toBeGreaterThan(LIFECYCLE.indexOf(timed[i - 1]!.point));
+  }
+}
+
 async function openCampaign(phone: Locator): Promise<void> {
   await goHome(phone);
   await phone.getByTestId('home-campaigns').click();
@@ -123,6 +146,13 @@ describe('red envelopes and lucky money on the demo page', () => {
     expect(campaign.eligibility).toEqual({ regions: ['Shenzhen'], residentsOnly: true });
     expect(campaign.prizes).toEqual([{ amount: PRIZE, count: 2 }]);
     spendUntil = campaign.spendUntil;
+    // Registration opens "now": the form stamps it a moment before the server stamps the creation.
+    // In the same second the timeline still reads "created" first, then "registration opens".
+    const justCreated = await timeline(card);
+    expectTimelineInOrder(justCreated);
+    if (Math.floor(campaign.registrationOpensAt / 1000) === Math.floor(campaign.createdAt / 1000)) {
+      expect(justCreated.slice(0, 2).map((p) => p.point)).toEqual(['created', 'opens']);
+    }
 
     // Phones 1 and 2 (Shenzhen residents) register; phone 3 (a shop in Luohu) is refused with its reason.
     for (const phone of [p1, p2]) {
@@ -364,12 +394,10 @@ describe('red envelopes and lucky money on the demo page', () => {
     await waitForValue(async () => reclaimButton.getAttribute('data-done'), 'true', { what: 'reclaim done' });
     expect(await reclaimButton.isDisabled()).toBe(true);
     expect(await reclaimButton.textContent()).toContain('Unspent reclaimed');
-    // The timeline reads in the order things happened.
-    const times = (
-      await card.locator('[data-testid="campaign-timeline"] li .muted').allTextContents()
-    ).filter((x) => /\d\d:\d\d:\d\d$/.test(x));
-    expect(times.length).toBeGreaterThanOrEqual(5);
-    expect([...times].sort()).toEqual(times);
+    // The timeline reads in the order things happened, points of one second in the campaign's order.
+    const points = await timeline(card);
+    expect(points.filter((p) => /\d\d:\d\d:\d\d$/.test(p.time)).length).toBeGreaterThanOrEqual(5);
+    expectTimelineInOrder(points);
     const stats = await server.client.campaignStats(campaignId);
     expect(stats).toMatchObject({ phase: 'ended', reclaimed: unspent, poolBalance: 0 });
     // Phone 1's campaign money is gone from Home.

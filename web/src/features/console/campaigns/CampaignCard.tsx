@@ -248,7 +248,17 @@ function Timeline({ campaign, stats }: { campaign: CampaignView; stats: Campaign
       : p.key === 'drawn'
         ? campaign.registrationClosesAt
         : Number.POSITIVE_INFINITY;
-  points.sort((a, b) => expected(a) - expected(b));
+  // To the second shown, not the millisecond: points of one second keep the campaign's own order
+  // above (the sort is stable). The data has no sequence of its own, and registration opening "now"
+  // is stamped by the form a moment before the server stamps the creation, yet happened with it.
+  const second = (p: (typeof points)[number]) => {
+    const at = expected(p);
+    return Number.isFinite(at) ? Math.floor(at / 1000) : at;
+  };
+  points.sort((a, b) => {
+    const [x, y] = [second(a), second(b)];
+    return x === y ? 0 : x < y ? -1 : 1;
+  });
   return (
     <ol className="cc-timeline" data-testid="campaign-timeline">
       {points.map((p) => {
