@@ -145,13 +145,27 @@ describe('issuer console', () => {
     expect(await text(page, 'losses-explain')).not.toBe('');
     const newest = cases[0]!;
     const row = page.locator(`[data-testid="fraud-case"][data-case="${newest.caseId}"]`);
-    expect(await row.textContent()).toContain(newest.culprit.deviceId);
+    // The culprit by its wallet's name from the directory (no phone here holds the device); the
+    // device id on hover.
+    const { wallets } = await server.client.directory();
+    const culpritWallet = wallets.find((w) => w.walletId === newest.culprit.walletId);
+    expect(culpritWallet).toBeDefined();
+    const culpritName = culpritWallet!.merchant?.name ?? culpritWallet!.displayName;
+    expect(await row.locator('.party').textContent()).toBe(culpritName);
+    expect(await row.locator('.party').getAttribute('title')).toBe(newest.culprit.deviceId);
 
     await row.click();
     const detail = page.getByTestId('fraud-detail');
     await detail.waitFor();
     await waitForValue(() => text(page, 'proof-verified'), 'verified', { what: 'proof check' });
-    expect(await text(page, 'fraud-culprit-device')).toBe(newest.culprit.deviceId);
+    // The device itself is known to no phone on this page: a short id, in full on hover.
+    const device = detail.getByTestId('fraud-culprit-device');
+    expect(await device.getAttribute('title')).toBe(newest.culprit.deviceId);
+    expect(await device.textContent()).toBe(
+      `${newest.culprit.deviceId.slice(0, 8)}…${newest.culprit.deviceId.slice(-4)}`,
+    );
+    expect(await text(page, 'fraud-culprit-wallet')).toBe(culpritName);
+    expect(await text(page, 'fraud-coin')).toBe(newest.coinId);
     expect(await text(page, 'fraud-amount')).toBe(formatFen(newest.amount));
     watched.assertNoProblems();
   }, 300_000);
