@@ -17,7 +17,7 @@ import {
 } from '@ecny-sim/wallet-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, type TestWallet } from '../support/server';
-import { balanceOf, expectAuditClean, expectCode } from './_helpers';
+import { balanceOf, expectAuditClean, expectCode, openStream } from './_helpers';
 
 let s: TestServer;
 
@@ -190,7 +190,14 @@ describe('offline money over HTTP', () => {
   it('catches a double spend by a cloned secure element, compensates, recovers, revokes', async () => {
     const culprit = await phone({ topUp: 100_000, tampered: true });
     const [f, g] = await Promise.all([phone(), phone()]);
+    // the public stream, as the issuer's panel reads it
+    const stream = await openStream(`${s.url}/v1/events`);
+    const activity = (kind: string) =>
+      stream.events
+        .filter((e) => e.event === 'ledger.activity' && e.data.kind === kind)
+        .map((e) => e.data.amount);
     const coins = await load(culprit, 20_000, [20_000]);
+    await stream.waitFor(() => activity('offline_load').includes(20_000));
     const clone: Phone = {
       wallet: culprit.wallet,
       offline: offlineWallet((culprit.offline.se as TamperedSecureElement).clone()),
@@ -255,6 +262,11 @@ describe('offline money over HTTP', () => {
     expect(dg.results[0]).toMatchObject({ status: 'compensated', amount: 15_000 });
     expect(await balanceOf(f.wallet)).toBe(15_000);
     expect(await balanceOf(g.wallet)).toBe(15_000);
+    // each deposit is public ledger activity; the compensation apart, so fraud totals refresh live
+    await stream.waitFor(() => activity('fraud_compensation').length === 1);
+    await stream.close();
+    expect(activity('offline_deposit')).toEqual([15_000]);
+    expect(activity('fraud_compensation')).toEqual([15_000]);
     expect(((await s.ctx.store.getBalance('loss:op_icbc')) ?? 0) - lossBefore).toBe(20_000 - 15_000);
     // The public figures: what the cases recovered and what was paid out of it since.
     const stats = (await s.client.stats()) as {

@@ -1,60 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
-import { codeOf, expectAuditClean, expectCode, raw, walletEventsUrl } from './_helpers';
-
-interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Opens /v1/events and collects events until `until` matches or the time runs out. */
-async function openStream(url: string) {
-  const controller = new AbortController();
-  const response = await fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const events: SseEvent[] = [];
-  let buffer = '';
-  let connected = false;
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.includes(': connected')) connected = true;
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
-          end = buffer.indexOf('\n\n');
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  const waitFor = async (pred: () => boolean, ms = 5_000) => {
-    const until = Date.now() + ms;
-    while (!pred()) {
-      if (Date.now() > until) throw new Error('timed out waiting for server-sent events');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  await waitFor(() => connected);
-  return {
-    response,
-    events,
-    waitFor,
-    async close() {
-      controller.abort();
-      await pump;
-    },
-  };
-}
+import { codeOf, expectAuditClean, expectCode, openStream, raw, walletEventsUrl } from './_helpers';
 
 describe('OpenAPI document and server-sent events', () => {
   let s: TestServer;

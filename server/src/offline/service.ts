@@ -164,6 +164,7 @@ export async function loadToDevice(
     throw new EcnyError('IDEMPOTENCY_CONFLICT', `load ${body.requestId} was already used for another load`);
   }
   if (!outcome.duplicate) {
+    ctx.events.publish('ledger.activity', { kind: 'offline_load', amount: body.amount });
     ctx.events.publish(
       'offline.loaded',
       {
@@ -532,6 +533,14 @@ export async function depositCoins(
     results.push(await depositOne(ctx, wallet, device, body.requestId, coin, entry.spend as Spend, policy));
   }
   const fresh = results.filter((r) => r.status !== 'refused' && !r.duplicate);
+  // On the public stream: money back online, and apart from it what the operator paid out for
+  // double-spent coins (the issuer's fraud totals change with it).
+  const sumOf = (status: 'deposited' | 'compensated') =>
+    fresh.reduce((sum, r) => sum + (r.status === status ? r.amount : 0), 0);
+  const deposited = sumOf('deposited');
+  const compensated = sumOf('compensated');
+  if (deposited) ctx.events.publish('ledger.activity', { kind: 'offline_deposit', amount: deposited });
+  if (compensated) ctx.events.publish('ledger.activity', { kind: 'fraud_compensation', amount: compensated });
   if (fresh.length) {
     ctx.events.publish(
       'offline.deposited',
