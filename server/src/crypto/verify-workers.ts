@@ -3,8 +3,8 @@
  * within one turn of the event loop are gathered and sent to the workers
  * as one message per worker (base64url text: signature, 32-byte digest,
  * public key); each worker verifies its share synchronously with libsodium
- * (sodium.ts) and answers with one byte per item. Compared with one libuv job per signature, the event loop pays
- * almost nothing per verification (no job, buffers or callback each), which
+ * (sodium.ts) and answers with one byte per item. Compared with one libuv
+ * job per signature, the event loop pays almost nothing per verification (no job, buffers or callback each), which
  * is what limits throughput when thousands arrive at once (a transfer
  * batch, a sync upload).
  *

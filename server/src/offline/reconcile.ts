@@ -146,7 +146,7 @@ export async function reconcilePaths(
   for (const r of spentRows.values()) knownHashes.add(r.hash);
   const isKnownSpend = (hash: string) => knownHashes.has(hash);
 
-  // 3. verification, all paths at once (signatures on the thread pool)
+  // 3. verification, all paths at once (signatures on the verification workers)
   const check = async (i: number): Promise<boolean> => {
     const coin = coins[i]!;
     const root = rootRows.get(coin.issue.coinId);
@@ -201,7 +201,7 @@ export async function reconcilePaths(
   );
 
   // 4. the spent set, in upload order, a chunk per transaction: each chunk is recorded as soon as
-  // its paths are verified, while the thread pool goes on verifying the next ones.
+  // its paths are verified, while the verification workers go on with the next ones.
   const opened: FraudCaseRow[] = [];
   for (let start = 0; start < slow.length; start += RECORD_CHUNK) {
     const settled = await Promise.all(checks.slice(start, start + RECORD_CHUNK));

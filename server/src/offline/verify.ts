@@ -2,7 +2,7 @@
  * Path verification on the server, built for throughput: the same checks as
  * wallet-core's verifyPath (server flavour: expiry of the coin at upload
  * time and revocation are not held against a path, only spend times), with
- * the Ed25519 verifications run in parallel on the thread pool and cached
+ * the Ed25519 verifications run in parallel on the verification workers and cached
  * (a device or operator certificate is verified once, an Issue the issuer
  * recorded is not re-verified, a spend already in the spent set is skipped).
  * Whenever anything fails, wallet-core's verifyPath runs on the coin to give
@@ -209,7 +209,7 @@ export async function checkPath(
   return { ok: true, facts: { coinId: id, amount, owner, links } };
 }
 
-/** Verifies one signature (a deposit spend) on the thread pool, cached like the rest. */
+/** Verifies one signature (a deposit spend) on the verification workers, cached like the rest. */
 export function verifySignature(ctx: Ctx, sig: string, message: Uint8Array, key: string): Promise<boolean> {
   return cachesOf(ctx).sigs.verify(ctx, sig, message, key);
 }
