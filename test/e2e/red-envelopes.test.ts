@@ -13,7 +13,9 @@
  *   and 3 grab, then phone 1 takes the last share; the amounts shown add up
  *   to ¥10.00 and the best luck is marked.
  * - When the spending window has closed the console reclaims the unspent
- *   money and the funnel shows it.
+ *   money and the funnel shows it; a second campaign (run over the API)
+ *   spent to the fen is reclaimed with nothing left; after a reload both
+ *   still read reclaimed, dated as the server keeps it.
  * Each step ends with a clean ledger audit; the timings are printed.
  */
 import { existsSync } from 'node:fs';
@@ -31,6 +33,8 @@ const SPEND_SECONDS = 25;
 const PRIZE = 20_000;
 const SPENT = 3_500;
 const LUCKY_TOTAL = 1_000;
+/** The prize of the campaign spent to the fen (the reclaim with nothing left). */
+const SPENT_PRIZE = 800;
 
 let server: TestServer;
 let browser: Browser;
@@ -111,6 +115,51 @@ function expectTimelineInOrder(points: { point: string; time: string }[]): void 
     if (timed[i]!.time !== timed[i - 1]!.time) continue;
     expect(LIFECYCLE.indexOf(timed[i]!.point)).toBeGreaterThan(LIFECYCLE.indexOf(timed[i - 1]!.point));
   }
+}
+
+/** The console's timeline time of `point`, as shown ('—' when it has none). */
+async function pointTime(card: Locator, point: string): Promise<string> {
+  return (await card.locator(`[data-point="${point}"] .muted`).textContent()) ?? '';
+}
+
+/** `at` as the console shows a time, formatted in the page (its clock and time zone). */
+async function shownTime(at: number): Promise<string> {
+  return page.evaluate((ms) => {
+    const d = new Date(ms);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${d.getMonth() + 1}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  }, at);
+}
+
+/**
+ * A second campaign, run over the API: its one winner spends the whole prize at phone 3's shop, so
+ * when spending closes there is nothing left to reclaim (and no ledger entry shows the reclaim).
+ */
+async function campaignSpentToTheFen(): Promise<{ id: string; spendUntil: number }> {
+  const now = Date.now();
+  const closes = now + 2_000;
+  const { campaign } = await server.admin.createCampaign({
+    name: 'E2E spent to the fen',
+    budget: SPENT_PRIZE,
+    amount: SPENT_PRIZE,
+    count: 1,
+    registrationOpensAt: now - 1_000,
+    registrationClosesAt: closes,
+    eligibility: {},
+    merchantRule: { walletIds: [walletOf[3]!] },
+    spendFrom: closes,
+    spendUntil: closes + 4_000,
+    offlineTrialQuota: 0,
+  });
+  const id = campaign.campaignId;
+  const winner = await server.openWallet({ displayName: 'E2E winner' });
+  await winner.client.registerForCampaign(id);
+  await new Promise((ok) => setTimeout(ok, Math.max(0, closes - Date.now()) + 200));
+  await server.admin.drawCampaign(id);
+  await winner.client.claimCampaignPrize(id);
+  const paid = await winner.client.payWithRestricted(winner.walletId, walletOf[3]!, SPENT_PRIZE);
+  expect(paid.fromRestricted).toEqual([{ campaignId: id, amount: SPENT_PRIZE }]);
+  return { id, spendUntil: campaign.spendUntil };
 }
 
 async function openCampaign(phone: Locator): Promise<void> {
@@ -372,8 +421,9 @@ describe('red envelopes and lucky money on the demo page', () => {
     watched.assertNoProblems();
   });
 
-  it('after the spending window the console reclaims the unspent money', async () => {
+  it('after the spending window the console reclaims the unspent money, and says so after a reload', async () => {
     const p1 = page.getByTestId('phone-1');
+    const spentToTheFen = await campaignSpentToTheFen();
     const card = page.locator(`[data-testid="console-campaign"][data-campaign-id="${campaignId}"]`);
     const wait = spendUntil - Date.now();
     const reclaim = card.locator('[data-testid="console-reclaim"]:not([disabled])');
@@ -405,6 +455,41 @@ describe('red envelopes and lucky money on the demo page', () => {
     await waitForValue(async () => p1.getByTestId('restricted-card').count(), 0, {
       what: 'restricted card gone after reclaim',
     });
+    // The timeline dates the reclaim as the server does.
+    const { campaign: reclaimed } = await server.client.campaign(campaignId);
+    expect(reclaimed.reclaimedAt).toBeGreaterThanOrEqual(reclaimed.spendUntil);
+    expect(await pointTime(card, 'reclaimed')).toBe(await shownTime(reclaimed.reclaimedAt!));
+
+    // The campaign spent to the fen: its reclaim takes nothing, yet it is reclaimed, and dated.
+    const spentCard = page.locator(
+      `[data-testid="console-campaign"][data-campaign-id="${spentToTheFen.id}"]`,
+    );
+    await spentCard
+      .locator('[data-testid="console-reclaim"]:not([disabled])')
+      .waitFor({ timeout: Math.max(0, spentToTheFen.spendUntil - Date.now()) + 15_000 });
+    await spentCard.getByTestId('console-reclaim').click();
+    await spentCard.getByTestId('console-campaign-note').filter({ hasText: 'nothing was left' }).waitFor();
+    const { campaign: spent } = await server.client.campaign(spentToTheFen.id);
+    expect(spent).toMatchObject({ reclaimed: 0, poolBalance: 0, phase: 'ended' });
+    expect(spent.reclaimedAt).toBeGreaterThanOrEqual(spent.spendUntil);
+    expect(await spentCard.getByTestId('funnel-reclaimed').getAttribute('data-value')).toBe('0');
+
+    // After a reload both still read reclaimed, with the date the server keeps, and cannot be
+    // reclaimed again: the one with nothing left too, though no money shows the reclaim.
+    await page.reload();
+    for (const [id, at] of [
+      [campaignId, reclaimed.reclaimedAt!],
+      [spentToTheFen.id, spent.reclaimedAt!],
+    ] as const) {
+      const reloaded = page.locator(`[data-testid="console-campaign"][data-campaign-id="${id}"]`);
+      await reloaded.locator('[data-point="reclaimed"][data-done="true"]').waitFor({ timeout: 15_000 });
+      expect(await pointTime(reloaded, 'reclaimed')).toBe(await shownTime(at));
+      const button = reloaded.getByTestId('console-reclaim');
+      await waitForValue(async () => button.getAttribute('data-done'), 'true', { what: `${id} reclaimed` });
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.textContent()).toContain('Unspent reclaimed');
+      expectTimelineInOrder(await timeline(reloaded));
+    }
     await expectAuditOk();
     watched.assertNoProblems();
   });

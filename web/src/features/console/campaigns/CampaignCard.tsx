@@ -33,7 +33,8 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const [reclaimedHere, setReclaimedHere] = useState(false);
+  /** The reclaim date this console's own reclaim answered, until the polled view carries it. */
+  const [reclaimedHere, setReclaimedHere] = useState<number | null>(null);
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(
@@ -52,8 +53,10 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
   const stats = value?.stats ?? null;
   const phase = stats?.phase ?? campaign.phase;
   // Reclaim takes everything left at once (later deposits of the campaign's coins are refused), so
-  // once the campaign shows money reclaimed, or this console reclaimed it, there is nothing more to do.
-  const reclaimed = reclaimedHere || (stats?.reclaimed ?? campaign.reclaimed) > 0;
+  // once the campaign is dated reclaimed (even with nothing left to take back), there is nothing
+  // more to do.
+  const reclaimedAt = campaign.reclaimedAt ?? reclaimedHere;
+  const reclaimed = reclaimedAt !== null;
 
   const act = async (what: 'draw' | 'reclaim') => {
     setBusy(true);
@@ -71,8 +74,12 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
         );
       } else {
         const r = await admin.reclaimCampaign(id);
-        setReclaimedHere(true);
-        setNote(t('cc.reclaimedNote', { amount: formatFen(r.reclaimedNow), wallets: r.wallets }));
+        setReclaimedHere(r.reclaimedAt ?? Date.now());
+        setNote(
+          r.reclaimedNow > 0
+            ? t('cc.reclaimedNote', { amount: formatFen(r.reclaimedNow), wallets: r.wallets })
+            : t('cc.reclaimedNothing'),
+        );
       }
       setVersion((v) => v + 1);
     } catch (e) {
@@ -113,6 +120,7 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
             disabled={busy || phase !== 'ended' || reclaimed}
             data-testid="console-reclaim"
             data-done={reclaimed ? 'true' : 'false'}
+            title={reclaimedAt !== null ? formatTime(reclaimedAt) : undefined}
           >
             {reclaimed ? `${t('cc.reclaimedDone')} ✓` : t('cc.reclaim')}
           </button>
@@ -124,7 +132,7 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
         </p>
       )}
       <ErrorNotice error={error ?? loadError} />
-      <Timeline campaign={campaign} stats={stats} />
+      <Timeline campaign={campaign} reclaimedAt={reclaimedAt} />
       {events.length > 0 && (
         <ul className="cc-events" data-testid="campaign-events">
           {events.map((e) => (
@@ -224,30 +232,23 @@ function Funnel({ stats }: { stats: CampaignStats | null }) {
   );
 }
 
-function Timeline({ campaign, stats }: { campaign: CampaignView; stats: CampaignStats | null }) {
+function Timeline({ campaign, reclaimedAt }: { campaign: CampaignView; reclaimedAt: number | null }) {
   const { t } = useI18n();
   const now = useNow(1000);
-  const points: { key: string; label: MessageKey; at: number | null }[] = [
-    { key: 'created', label: 'cc.tl.created', at: campaign.createdAt },
+  // Created, drawn and reclaimed are dated once they happened; the rest are scheduled times.
+  const points: { key: string; label: MessageKey; at: number | null; happened?: boolean }[] = [
+    { key: 'created', label: 'cc.tl.created', at: campaign.createdAt, happened: true },
     { key: 'opens', label: 'cc.tl.opens', at: campaign.registrationOpensAt },
     { key: 'closes', label: 'cc.tl.closes', at: campaign.registrationClosesAt },
-    { key: 'drawn', label: 'cc.tl.drawn', at: campaign.drawnAt },
+    { key: 'drawn', label: 'cc.tl.drawn', at: campaign.drawnAt, happened: true },
     { key: 'spendFrom', label: 'cc.tl.spendFrom', at: campaign.spendFrom },
     { key: 'spendUntil', label: 'cc.tl.spendUntil', at: campaign.spendUntil },
-    {
-      key: 'reclaimed',
-      label: 'cc.tl.reclaimed',
-      at: (stats?.reclaimed ?? campaign.reclaimed) > 0 ? -1 : null,
-    },
+    { key: 'reclaimed', label: 'cc.tl.reclaimed', at: reclaimedAt, happened: true },
   ];
   // In the order things happened (the draw may come after spending opened): a point not reached
   // yet sits where it is expected (the draw after registration closes), the reclaim last.
   const expected = (p: (typeof points)[number]) =>
-    p.at !== null && p.at > 0
-      ? p.at
-      : p.key === 'drawn'
-        ? campaign.registrationClosesAt
-        : Number.POSITIVE_INFINITY;
+    p.at !== null ? p.at : p.key === 'drawn' ? campaign.registrationClosesAt : Number.POSITIVE_INFINITY;
   // To the second shown, not the millisecond: points of one second keep the campaign's own order
   // above (the sort is stable). The data has no sequence of its own, and registration opening "now"
   // is stamped by the form a moment before the server stamps the creation, yet happened with it.
@@ -262,7 +263,7 @@ function Timeline({ campaign, stats }: { campaign: CampaignView; stats: Campaign
   return (
     <ol className="cc-timeline" data-testid="campaign-timeline">
       {points.map((p) => {
-        const done = p.at !== null && (p.at === -1 || p.at <= now);
+        const done = p.at !== null && (p.happened === true || p.at <= now);
         return (
           <li
             key={p.key}
@@ -272,9 +273,7 @@ function Timeline({ campaign, stats }: { campaign: CampaignView; stats: Campaign
           >
             <span className="cc-dot" aria-hidden="true" />
             <span>{t(p.label)}</span>
-            <span className="muted">
-              {p.at !== null && p.at > 0 ? formatTime(p.at) : p.at === -1 ? '✓' : '—'}
-            </span>
+            <span className="muted">{p.at !== null ? formatTime(p.at) : '—'}</span>
           </li>
         );
       })}
