@@ -12,8 +12,8 @@ import {
   createApp,
   createContext,
   defaultConfig,
-  SodiumSigner,
   runAudit,
+  SodiumSigner,
 } from '@ecny-sim/server';
 import {
   AUTH_HEADERS,

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Accounts, SodiumSigner, runAudit, SqliteStore } from '@ecny-sim/server';
+import { Accounts, runAudit, SodiumSigner, SqliteStore } from '@ecny-sim/server';
 import {
   decodeKey,
   EcnyClient,
