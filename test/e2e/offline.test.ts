@@ -7,8 +7,11 @@
  * 2. The attack demo: phone 1 is tampered and pays the same coin to phones 2
  *    and 3 offline (the second by dragging phone 1 onto phone 3); on
  *    reconnect the issuer panel shows the fraud case, its proof verified in
- *    the browser; phone 1 is refused afterwards (DEVICE_REVOKED) and a payee
- *    holding the revocation list rejects it offline.
+ *    the browser; phone 1 is refused afterwards (DEVICE_REVOKED), says when and
+ *    why in both languages (one double-spent payment, though two coins) and a
+ *    payee holding the revocation list rejects it offline.
+ *    A culprit that syncs first is revoked by its own sync; a phone that knows
+ *    it is revoked but not when or why (reloaded offline) asks the server once.
  * 3. Coins and outbox survive a page reload (IndexedDB), and sync works after.
  * 4. Two tabs (two phones, same browser profile) pay each other over a
  *    BroadcastChannel.
@@ -217,6 +220,22 @@ async function expectAuditOk(): Promise<void> {
   expect(audit.ok).toBe(true);
 }
 
+/** `at` as the phone writes a date and time in `locale`, formatted in the page (its time zone). */
+async function dateIn(page: Page, locale: string, at: number): Promise<string> {
+  return page.evaluate(
+    ([loc, ms]) =>
+      new Intl.DateTimeFormat(loc as string, {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      }).format(ms as number),
+    [locale, at] as const,
+  );
+}
+
 async function demoDeviceId(name: string): Promise<string> {
   const demo = (await (await fetch(`${server!.url}/v1/demo/wallets`)).json()) as {
     wallets: { name: string; deviceId: string }[];
@@ -380,10 +399,27 @@ describe('offline touch payments in the browser', () => {
     expect(await offlineCard.getByTestId('sync-error').textContent()).toMatch(/Sync refused/);
     // Nothing to load on a device the server refuses.
     expect(await p1.getByTestId('load-amount').count()).toBe(0);
-    await waitForValue(
-      async () => /2 double spends.*¥15\.00/.test((await p1.getByTestId('revoked-why').textContent()) ?? ''),
-      true,
-      { what: 'why the device was revoked' },
+    // One payment of two coins paid twice: one double-spent payment, though a case was opened per coin.
+    const why = p1.getByTestId('revoked-why');
+    await waitForValue(async () => why.getAttribute('data-cases'), '2', {
+      what: 'the cases against the device',
+    });
+    expect(await why.getAttribute('data-payments')).toBe('1');
+    expect(await why.textContent()).toMatch(/a double-spent payment signed by this device \(¥15\.00\)/);
+    expect(await why.textContent()).not.toMatch(/2 double/);
+    // When and why, as the server recorded them at revocation, in words; the server's own on hover.
+    const revocation = await server!.ctx.store.getDevice(await demoDeviceId('Li Wei'));
+    const reason = revocation?.revokedReason ?? '';
+    const revokedAt = revocation?.revokedAt ?? 0;
+    expect(reason).toMatch(/^double spend \(fraud case fc_[A-Za-z0-9_-]{22}\)$/);
+    const revokingCase = reason.slice('double spend (fraud case '.length, -1);
+    const shortCase = `fc_${revokingCase.slice(3, 9)}…${revokingCase.slice(-4)}`;
+    const when = p1.getByTestId('revoked-when');
+    await when.waitFor();
+    expect(Number(await when.getAttribute('data-revoked-at'))).toBe(revokedAt);
+    expect(await when.getAttribute('title')).toBe(reason);
+    expect(await when.textContent()).toBe(
+      `Revoked on ${await dateIn(page, 'en-GB', revokedAt)}, for a double spend (fraud case ${shortCase}).`,
     );
     expect(await p1.getByTestId('balance').count()).toBe(0);
     expect(await p1.getByTestId('tab-pay').count()).toBe(0);
@@ -458,6 +494,23 @@ describe('offline touch payments in the browser', () => {
         what: 'proof check',
       },
     );
+    // In Chinese: the proof checked, and the revoked phone's when and why.
+    await page.getByTestId('language-toggle').click();
+    await waitForValue(
+      async () => (await detail.getByTestId('proof-verified').textContent())?.trim(),
+      '已验证',
+      {
+        what: 'proof check in Chinese',
+      },
+    );
+    expect(await when.textContent()).toBe(
+      `吊销时间：${await dateIn(page, 'zh-CN', revokedAt)}，原因：双花（欺诈案件 ${shortCase}）。`,
+    );
+    expect(await why.textContent()).toMatch(/一笔双花付款（¥15\.00）/);
+    await page.getByTestId('language-toggle').click();
+    await waitForValue(async () => (await when.textContent())?.startsWith('Revoked on '), true, {
+      what: 'English again',
+    });
 
     // Phone 1 is refused afterwards: by the server at its next sync, by a payee holding the revocation list.
     await syncNow(p1);
@@ -488,6 +541,11 @@ describe('offline touch payments in the browser', () => {
     await setAirplane(p1, false);
     await page.reload();
     await p1.getByTestId('revoked-state').waitFor({ timeout: 15_000 });
+    // With the same when and why, from the server's answer to the reloaded phone.
+    await waitForValue(async () => when.getAttribute('data-revoked-at'), String(revokedAt), {
+      what: 'the revocation date after a reload',
+    });
+    expect(await when.getAttribute('title')).toBe(reason);
     // Said once after a reload too: no offline card repeating the refusal under the revoked state.
     await new Promise((ok) => setTimeout(ok, 2_000));
     expect(await p1.getByText(/revoked by the issuer/).count()).toBeLessThanOrEqual(1);
@@ -559,6 +617,65 @@ describe('offline touch payments in the browser', () => {
     expect(await p2.getByTestId('error-code').first().textContent()).toBe('DEVICE_REVOKED');
     await waitMoney(p2, 'offline-balance', 800, 'phone 2 offline coins after the refusal');
     await p2.getByTestId('revoked-state').waitFor();
+    // A reason the phone has no words of its own for reads as the issuer recorded it.
+    const when = p2.getByTestId('revoked-when');
+    await when.waitFor();
+    expect(await when.textContent()).toMatch(/^Revoked on .+, for test: revoked\.$/);
+
+    await expectAuditOk();
+    watched!.assertNoProblems();
+  });
+
+  it('a culprit syncing first is revoked by its own sync; not knowing when or why, it asks the server once', async () => {
+    const page = await openDemo(REVOKED_NOISE);
+    const [p1, p2, p3] = [1, 2, 3].map((n) => page.getByTestId(`phone-${n}`)) as [Locator, Locator, Locator];
+    await load(p1, '10');
+    await p1.getByTestId('tab-settings').click();
+    await p1.getByTestId('tamper-toggle').check();
+    await home(p1);
+    for (const p of [p1, p2, p3]) await setAirplane(p, true);
+    expect((await touchPay(p2, p1, '10', { pick: byButton(p2, 1) })).payee.status).toBe('ok');
+    expect((await touchPay(p3, p1, '10', { pick: byButton(p3, 1), replay: true })).payee.status).toBe('ok');
+
+    // The culprit reconnects first: its own upload holds both spends, the sync that catches them
+    // answers (it was not revoked when it asked) and lists the device as revoked, without saying why.
+    await home(p1);
+    await setAirplane(p1, false);
+    await p1.getByTestId('revoked-state').waitFor({ timeout: 15_000 });
+    // The phone asks the server once, whose refusal says when and why.
+    const revocation = await server!.ctx.store.getDevice(await demoDeviceId('Li Wei'));
+    expect(revocation?.revokedReason).toMatch(/^double spend \(fraud case fc_/);
+    const when = p1.getByTestId('revoked-when');
+    await waitForValue(async () => when.getAttribute('data-revoked-at'), String(revocation?.revokedAt), {
+      what: 'when the device was revoked',
+      timeout: 15_000,
+    });
+    expect(await when.textContent()).toMatch(/, for a double spend \(fraud case fc_/);
+    const why = p1.getByTestId('revoked-why');
+    await waitForValue(async () => why.getAttribute('data-payments'), '1', {
+      what: 'one double-spent payment',
+    });
+    expect(await why.textContent()).toMatch(/a double-spent payment signed by this device \(¥10\.00\)/);
+    // Reloaded in airplane mode, the phone knows only that it is revoked (its offline wallet keeps
+    // that), not when or why; back online it asks the server once, which says both again.
+    await setAirplane(p1, true);
+    await page.reload();
+    await p1.getByTestId('revoked-state').waitFor({ timeout: 15_000 });
+    expect(await when.count()).toBe(0);
+    const culprit = await demoDeviceId('Li Wei');
+    const signedByCulprit: string[] = [];
+    const onRequest = (request: { headers(): Record<string, string>; url(): string }) => {
+      if (request.headers()['x-ecny-device'] === culprit) signedByCulprit.push(request.url());
+    };
+    page.on('request', onRequest);
+    await setAirplane(p1, false);
+    await waitForValue(async () => when.getAttribute('data-revoked-at'), String(revocation?.revokedAt), {
+      what: 'when the device was revoked, asked again',
+      timeout: 15_000,
+    });
+    await new Promise((ok) => setTimeout(ok, 4_000));
+    page.off('request', onRequest);
+    expect(signedByCulprit).toHaveLength(1);
 
     await expectAuditOk();
     watched!.assertNoProblems();

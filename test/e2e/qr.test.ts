@@ -8,6 +8,8 @@
  * - A PNG made here with `qrcode` goes through the file input: our merchant's
  *   static code is paid, a foreign scheme's code shows its fields and a coded
  *   error.
+ * - A revoked customer's payment code is refused, in words about the customer;
+ *   the shop's own device is not taken for revoked.
  * Each test ends with a clean ledger audit; the timings are printed.
  */
 import { existsSync } from 'node:fs';
@@ -283,6 +285,43 @@ describe('QR payments between phones on the demo page, decoded from pixels', () 
     expect(await customer.getByTestId('scan-merchant').count()).toBe(0);
 
     console.log(`[qr timings] uploaded PNG: upload-to-paid ${uploadToPaid} ms`);
+    await expectAuditOk();
+    watched.assertNoProblems();
+  });
+
+  it("refuses a revoked customer's payment code, and the shop's own device stays in service", async () => {
+    // A page of its own, which expects the refusal Chromium logs (a 403).
+    await watched.context.close();
+    watched = await openWatchedPage(browser, server.url, { allow: [/status of 403/] });
+    page = watched.page;
+    const customer = page.getByTestId('phone-2');
+    const shop = page.getByTestId('phone-3');
+    await goHome(customer);
+    const shopBefore = await goHome(shop);
+    await customer.getByTestId('home-paycode').click();
+    await customer.locator('[data-testid="paycode-qr"][data-ready="true"]').waitFor();
+    // The issuer revokes the customer's device while its code is on screen.
+    const demo = (await (await fetch(`${server.url}/v1/demo/wallets`)).json()) as {
+      wallets: { name: string; deviceId: string }[];
+    };
+    const customerDevice = demo.wallets.find((w) => w.name === 'Wang Fang')?.deviceId ?? '';
+    await server.ctx.store.revokeDevice(customerDevice, 'test: revoked', Date.now());
+
+    await shop.getByTestId('home-charge').click();
+    await shop.getByTestId('scan-phone-2').click();
+    await shop.getByTestId('charge-code').waitFor();
+    await shop.getByTestId('charge-amount').fill('1.00');
+    await shop.getByTestId('charge-submit').click();
+    const refused = shop.locator('[data-testid="error"][data-code="DEVICE_REVOKED"]');
+    await refused.waitFor();
+    expect(await refused.getByTestId('error-message').textContent()).toBe(
+      'The customer’s device was revoked by the issuer: its payment code cannot be charged.',
+    );
+    // The refusal named no date or reason: it is the customer's revocation, not the shop's.
+    await new Promise((ok) => setTimeout(ok, 1_000));
+    expect(await shop.getByTestId('revoked-state').count()).toBe(0);
+    expect(await goHome(shop)).toBe(shopBefore);
+    expect(await shop.getByTestId('tab-pay').count()).toBe(1);
     await expectAuditOk();
     watched.assertNoProblems();
   });

@@ -2,7 +2,13 @@
  * The one place that builds API clients for the browser: same origin as the
  * page (Vite proxies /v1 in dev, the server serves both in production).
  */
-import { type DeviceIdentity, EcnyClient, EcnyError } from '@ecny-sim/wallet-core';
+import {
+  type DeviceIdentity,
+  type DeviceRevokedDetails,
+  DeviceRevokedDetailsSchema,
+  EcnyClient,
+  EcnyError,
+} from '@ecny-sim/wallet-core';
 
 export function apiBaseUrl(): string {
   return window.location.origin;
@@ -12,8 +18,11 @@ export function apiBaseUrl(): string {
  * A client for public calls, or for signed wallet calls when given the phone's
  * device identity. With `offline` (a phone's airplane mode) every call is
  * refused with AIRPLANE_MODE while it returns true, without touching the network.
- * `onDeviceRevoked` hears the server's DEVICE_REVOKED answer to any call (with its
- * message) before the caller sees the error; once `revoked` returns true, signed
+ * `onDeviceRevoked` hears the server's DEVICE_REVOKED answers about this device (with
+ * their message, and when and why it was revoked) before the caller sees the error:
+ * the server tells a device of its own revocation with when and why, and says
+ * neither when it refuses another party's device (a merchant charging a revoked
+ * payer's payment code), which is no news about this one. Once `revoked` returns true, signed
  * calls are refused here with DEVICE_REVOKED: a revocation is final, so asking
  * again would only earn more 403s.
  */
@@ -22,7 +31,7 @@ export function createApiClient(
   options: {
     offline?: () => boolean;
     revoked?: () => boolean;
-    onDeviceRevoked?: (message: string) => void;
+    onDeviceRevoked?: (message: string, details?: DeviceRevokedDetails) => void;
   } = {},
 ): EcnyClient {
   const { offline, revoked, onDeviceRevoked } = options;
@@ -37,8 +46,8 @@ export function createApiClient(
       }
       const response = await window.fetch(input, init);
       if (response.status === 403 && onDeviceRevoked) {
-        const code = await revokedMessage(response.clone());
-        if (code !== null) onDeviceRevoked(code);
+        const answer = await revokedAnswer(response.clone());
+        if (answer?.details) onDeviceRevoked(answer.message, answer.details);
       }
       return response;
     },
@@ -54,11 +63,21 @@ function isSigned(init: RequestInit | undefined): boolean {
   return Object.keys(headers).some((name) => name.toLowerCase() === 'x-ecny-device');
 }
 
-/** The message of a DEVICE_REVOKED error envelope, else null. */
-async function revokedMessage(response: Response): Promise<string | null> {
+/**
+ * The message of a DEVICE_REVOKED error envelope and its details (when and why), when the answer
+ * carries them (only the revoked device's own calls do); else null.
+ */
+async function revokedAnswer(
+  response: Response,
+): Promise<{ message: string; details?: DeviceRevokedDetails } | null> {
   try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
-    return body.error?.code === 'DEVICE_REVOKED' ? String(body.error.message ?? '') : null;
+    const body = (await response.json()) as {
+      error?: { code?: unknown; message?: unknown; details?: unknown };
+    };
+    if (body.error?.code !== 'DEVICE_REVOKED') return null;
+    const message = String(body.error.message ?? '');
+    const details = DeviceRevokedDetailsSchema.safeParse(body.error.details);
+    return details.success ? { message, details: details.data } : { message };
   } catch {
     return null;
   }

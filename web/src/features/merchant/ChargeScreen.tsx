@@ -138,7 +138,10 @@ export function ChargeScreen() {
           </button>
         </form>
       )}
-      <ErrorNotice error={error} />
+      <ErrorNotice
+        error={error}
+        text={error && isPayerRevoked(error) ? t('charge.payerRevoked') : undefined}
+      />
       {charged && (
         <div className="success-card" data-testid="charge-result">
           <div>
@@ -169,4 +172,12 @@ function useSecondClock(running: boolean): number {
     return () => clearInterval(timer);
   }, [running]);
   return now;
+}
+
+/**
+ * The server refused the payer's device as revoked: a device is told of its own revocation with
+ * when and why, so an answer without them is about the customer's device, not this shop's.
+ */
+function isPayerRevoked(error: ErrorInfo): boolean {
+  return error.code === 'DEVICE_REVOKED' && error.status === 403 && error.details === undefined;
 }

@@ -4,7 +4,13 @@
  * stream that re-fetches the wallet when money arrives. Each phone on the
  * demo page runs one of these, independently of the others.
  */
-import type { EcnyClient, OpenWalletInput, WalletView } from '@ecny-sim/wallet-core';
+import {
+  type DeviceRevokedDetails,
+  DeviceRevokedDetailsSchema,
+  type EcnyClient,
+  type OpenWalletInput,
+  type WalletView,
+} from '@ecny-sim/wallet-core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createApiClient, eventsUrl } from '../../lib/api';
 import { describeError, type ErrorInfo } from '../../lib/errors';
@@ -34,6 +40,11 @@ export interface DeviceRevocation {
   /** The server's own words, for developers. */
   message: string;
   at: number;
+  /**
+   * When the issuer revoked the device and why, as the server tells the device itself (a
+   * DEVICE_REVOKED answer to one of its own calls); null until such an answer is heard.
+   */
+  details: DeviceRevokedDetails | null;
 }
 
 export interface PhoneSession {
@@ -50,8 +61,8 @@ export interface PhoneSession {
    * then stops calling the server with this device and shows the revoked state.
    */
   revoked: DeviceRevocation | null;
-  /** Records that the server revoked this device. */
-  deviceRevoked(message?: string): void;
+  /** Records that the server revoked this device (with when and why, once the server said). */
+  deviceRevoked(message?: string, details?: DeviceRevokedDetails): void;
   /** Bumped whenever this wallet's ledger changes (own action or live event); views re-fetch on it. */
   ledgerVersion: number;
   notice: PhoneNotice | null;
@@ -131,9 +142,15 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
   const [revoked, setRevoked] = useState<DeviceRevocation | null>(null);
   const revokedRef = useRef<DeviceRevocation | null>(null);
   const isRevoked = useCallback(() => revokedRef.current !== null, []);
-  const deviceRevoked = useCallback((message = '') => {
-    if (revokedRef.current) return;
-    revokedRef.current = { message, at: Date.now() };
+  const deviceRevoked = useCallback((message = '', details?: DeviceRevokedDetails) => {
+    const known = revokedRef.current;
+    if (known) {
+      // Already revoked (a sync listing this device says no more): take when and why once heard.
+      if (known.details || !details) return;
+      revokedRef.current = { ...known, message: message || known.message, details };
+    } else {
+      revokedRef.current = { message, at: Date.now(), details: details ?? null };
+    }
     setRevoked(revokedRef.current);
   }, []);
   const clientOptions = useMemo(
@@ -145,6 +162,21 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
     () => (device ? createApiClient(deviceIdentity(device), clientOptions) : null),
     [device, clientOptions],
   );
+
+  // A revocation learned without when and why (from a sync listing this device, or from the
+  // offline wallet remembering it before the server was asked): one signed call asks, since the
+  // server's DEVICE_REVOKED answer to the device's own call says both. Once per device.
+  const askedWhy = useRef<string | null>(null);
+  useEffect(() => {
+    if (!revoked || revoked.details || !device || airplane || status !== 'ready') return;
+    if (askedWhy.current === device.deviceId) return;
+    askedWhy.current = device.deviceId;
+    const ask = createApiClient(deviceIdentity(device), {
+      offline: isOffline,
+      onDeviceRevoked: deviceRevoked,
+    });
+    fetchWallet(ask, device.walletId).catch(() => {});
+  }, [revoked, device, airplane, status, isOffline, deviceRevoked]);
 
   /** Fetches the wallet; out-of-order answers are dropped so the newest balance wins. */
   const load = useCallback(
@@ -176,7 +208,8 @@ export function usePhoneSession(phone: number, assignment?: DemoAssignment): Pho
           const cached = await keyStore.kv.get<WalletView>(CACHED_WALLET).catch(() => undefined);
           if (!isLive()) return;
           if (cached?.walletId === target.walletId) setWallet(cached);
-          deviceRevoked(info.message);
+          const details = DeviceRevokedDetailsSchema.safeParse(info.details);
+          deviceRevoked(info.message, details.success ? details.data : undefined);
           setError(null);
           setStatus('ready');
           return;
