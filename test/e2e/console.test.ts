@@ -10,6 +10,9 @@
  *    browser); a bad file shows an error instead.
  * 3. The dashboard's figures match GET /v1/stats and move live (without a
  *    reload) after a payment, a top-up and an issuance made through the API.
+ * 4. Refusals of a request the page did not mean to send (its fraud-case
+ *    list asked with an unreadable limit, or with a body) read as sentences
+ *    in English and Chinese, never as bare codes.
  * The ledger audit is ok at the end.
  */
 import { spawn } from 'node:child_process';
@@ -339,6 +342,71 @@ describe('issuer console', () => {
     await waitForValue(() => text(page, 'dash-audit'), 'OK', {
       timeout: 20_000,
       what: 'audit on the dashboard',
+    });
+    watched.assertNoProblems();
+  });
+
+  it("says in words when the server cannot read a page's request (INVALID_QUERY, BODY_NOT_ALLOWED)", async () => {
+    await watched.context.close();
+    // Chromium logs the 400s this test provokes.
+    watched = await openWatchedPage(browser, `${server.url}/console`, { allow: [/status of 400/] });
+    const { page } = watched;
+    const list = /\/v1\/fraud-cases\?/;
+    const refusal = async (code: string) => {
+      const notice = page.getByTestId('fraud-cases').locator(`[data-testid="error"][data-code="${code}"]`);
+      await notice.waitFor({ timeout: 15_000 });
+      return ((await notice.getByTestId('error-message').textContent()) ?? '').trim();
+    };
+    const inChinese = async (code: string) => {
+      await page.getByTestId('language-toggle').click();
+      const zh = await refusal(code);
+      await page.getByTestId('language-toggle').click();
+      return zh;
+    };
+
+    // The fraud-case list asked with a limit the server cannot read: the real server's INVALID_QUERY.
+    await page.route(list, (route) =>
+      route.continue({
+        url: route
+          .request()
+          .url()
+          .replace(/limit=\d+/, 'limit=many'),
+      }),
+    );
+    await page.reload();
+    expect(await refusal('INVALID_QUERY')).toBe(
+      'The server could not read what this page asked for; nothing was changed. Reload the page and try again.',
+    );
+    expect(await inChinese('INVALID_QUERY')).toBe(
+      '服务器无法识别本页面的查询参数，未做任何更改。请刷新页面后重试。',
+    );
+
+    // The same read carrying a body, which a GET may not: the real server's BODY_NOT_ALLOWED.
+    await page.unroute(list);
+    await page.route(list, (route) =>
+      route.continue({
+        postData: '{"limit":50}',
+        headers: { ...route.request().headers(), 'content-type': 'application/json' },
+      }),
+    );
+    await page.reload();
+    expect(await refusal('BODY_NOT_ALLOWED')).toBe(
+      'The server refused a read that carried data it does not take; nothing was changed. Reload the page and try again.',
+    );
+    expect(await inChinese('BODY_NOT_ALLOWED')).toBe(
+      '服务器拒绝了一个附带多余数据的查询请求，未做任何更改。请刷新页面后重试。',
+    );
+
+    // Asked as the page means to, the list is back.
+    await page.unroute(list);
+    await page.reload();
+    await page.getByTestId('fraud-cases').waitFor();
+    await waitForValue(async () => page.getByTestId('fraud-cases').getByTestId('error').count(), 0, {
+      what: 'the list without a refusal',
+    });
+    const { cases } = await server.client.fraudCases(50);
+    await waitForValue(() => page.getByTestId('fraud-case').count(), cases.length, {
+      what: 'the cases listed',
     });
     watched.assertNoProblems();
   });

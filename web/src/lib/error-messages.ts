@@ -23,6 +23,10 @@ export const errorMessagesEn = {
   'err.WALLET_NOT_FOUND': 'There is no such wallet.',
   'err.NOT_FOUND': 'Not found.',
   'err.INVALID_BODY': 'Some of what you entered is not valid.',
+  'err.INVALID_QUERY':
+    'The server could not read what this page asked for; nothing was changed. Reload the page and try again.',
+  'err.BODY_NOT_ALLOWED':
+    'The server refused a read that carried data it does not take; nothing was changed. Reload the page and try again.',
   'err.INVALID_FIELD': 'Check the {field}.',
   'err.field.amount': 'amount',
   'err.field.total': 'amount',
@@ -103,6 +107,8 @@ export const errorMessagesZh: Record<ErrorMessageKey, string> = {
   'err.WALLET_NOT_FOUND': '没有这个钱包。',
   'err.NOT_FOUND': '未找到。',
   'err.INVALID_BODY': '输入的内容有误。',
+  'err.INVALID_QUERY': '服务器无法识别本页面的查询参数，未做任何更改。请刷新页面后重试。',
+  'err.BODY_NOT_ALLOWED': '服务器拒绝了一个附带多余数据的查询请求，未做任何更改。请刷新页面后重试。',
   'err.INVALID_FIELD': '请检查{field}。',
   'err.field.amount': '金额',
   'err.field.total': '金额',
