@@ -577,6 +577,15 @@ describe('offline touch payments in the browser', () => {
     await waitForValue(async () => compensations.count(), 1, { what: 'one history row for the deposit' });
     expect(await compensations.getAttribute('data-parts')).toBe('2');
     expect(await compensations.getByTestId('history-amount').textContent()).toBe('+¥15.00');
+    // The issuer panel hears of the compensation on the public stream and names it in words.
+    await waitForValue(
+      async () =>
+        (await page.getByTestId('activity-item').locator('.activity-kind').allTextContents()).includes(
+          'Double-spend compensation',
+        ),
+      true,
+      { what: 'the compensation in the live activity' },
+    );
 
     await expectAuditOk();
     watched!.assertNoProblems();

@@ -40,6 +40,9 @@ const KIND_LABELS: Record<string, MessageKey> = {
   lucky_refund: 'issuer.kind.lucky_refund',
   campaign_fund: 'issuer.kind.campaign_fund',
   campaign_reclaim: 'issuer.kind.campaign_reclaim',
+  offline_load: 'issuer.kind.offline_load',
+  offline_deposit: 'issuer.kind.offline_deposit',
+  fraud_compensation: 'issuer.kind.fraud_compensation',
 };
 
 export function ActivityFeed({ items }: { items: ActivityItem[] }) {
