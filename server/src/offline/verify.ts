@@ -190,7 +190,7 @@ export async function checkPath(
       }
       pending.push(certs.check(ctx, sigs, signer, operator));
       // Each spend signature is new (a known spend is skipped above): verified without the cache.
-      pending.push(ctx.verifier.verifyAsyncText(spend.sig, digest, owner));
+      pending.push(ctx.verifier.verifyText(spend.sig, hash, owner));
     }
     let total = 0;
     for (const o of spend.outputs) total += o.amount;
