@@ -18,64 +18,21 @@ import {
 } from '@ecny-sim/wallet-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, type TestWallet } from '../support/server';
-import { balanceOf, codeOf, expectCode, makeTransfer, raw, signedRaw, walletEventsUrl } from './_helpers';
+import {
+  balanceOf,
+  codeOf,
+  expectCode,
+  makeTransfer,
+  openStream,
+  raw,
+  signedRaw,
+  walletEventsUrl,
+} from './_helpers';
 
 /** Singapore PayNow static payload (valid EMVCo MPM of another scheme). */
 const PAYNOW_STATIC =
   '00020101021126490009SG.PAYNOW010120210201403121W03011040820301231520400005303702' +
   '5802SG5913ACME Pte Ltd.6009Singapore6304B69E';
-
-interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-async function openStream(url: string) {
-  const controller = new AbortController();
-  const response = await fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const events: SseEvent[] = [];
-  let buffer = '';
-  let connected = false;
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.includes(': connected')) connected = true;
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
-          end = buffer.indexOf('\n\n');
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  const waitFor = async (pred: () => boolean, ms = 5_000) => {
-    const until = Date.now() + ms;
-    while (!pred()) {
-      if (Date.now() > until) throw new Error('timed out waiting for server-sent events');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  await waitFor(() => connected);
-  return {
-    events,
-    waitFor,
-    async close() {
-      controller.abort();
-      await pump;
-    },
-  };
-}
 
 describe('QR payments over HTTP', () => {
   let s: TestServer;
