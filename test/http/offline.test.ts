@@ -10,6 +10,7 @@ import {
   OfflineWallet,
   SecureElement,
   type SecureElementLike,
+  spendHash,
   TamperedSecureElement,
   touchPay,
   verifyDoubleSpendProof,
@@ -267,6 +268,15 @@ describe('offline money over HTTP', () => {
     await stream.close();
     expect(activity('offline_deposit')).toEqual([15_000]);
     expect(activity('fraud_compensation')).toEqual([15_000]);
+    // each payee's history names the spend it deposited, so its phone can tell its deposits apart
+    for (const [p, d, kind] of [
+      [f, df, 'offline_deposit'],
+      [g, dg, 'fraud_compensation'],
+    ] as const) {
+      const { entries } = await p.wallet.client.history(p.wallet.walletId);
+      const deposited = entries.filter((e) => e.kind === kind);
+      expect(deposited.map((e) => e.spendHash)).toEqual([spendHash(d.body.spends[0]!.spend)]);
+    }
     expect(((await s.ctx.store.getBalance('loss:op_icbc')) ?? 0) - lossBefore).toBe(20_000 - 15_000);
     // The public figures: what the cases recovered and what was paid out of it since.
     const stats = (await s.client.stats()) as {

@@ -5,6 +5,9 @@
  */
 import type { LedgerTransfer } from './store';
 
+/** The ledger reference of a deposited offline coin: this prefix and the hash of the spend that paid it in. */
+export const DEPOSIT_REFERENCE = 'offline-deposit:';
+
 /** A root coin the issuer signed at a load. */
 export interface RootCoinRow {
   coinId: string;

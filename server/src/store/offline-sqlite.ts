@@ -41,6 +41,7 @@ import type {
   SpendRef,
   SpentRow,
 } from './offline-rows';
+import { DEPOSIT_REFERENCE } from './offline-rows';
 import type { ApplyOutcome, LedgerTransfer } from './store';
 
 type ApplyInTxn = (group: LedgerTransfer[]) => ApplyOutcome;
@@ -435,7 +436,7 @@ export class OfflineSql {
         };
       }
       if (!row) this.#insertSpend(c, counterfeit, input.uploader, input.at);
-      const transferId = `offline-deposit:${c.spendHash}`;
+      const transferId = `${DEPOSIT_REFERENCE}${c.spendHash}`;
       const kind = counterfeit ? 'compensation' : 'deposit';
       const outcome = this.applyGroup([
         {

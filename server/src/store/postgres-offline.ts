@@ -38,6 +38,7 @@ import type {
   SpendPolicy,
   SpentRow,
 } from './offline-rows';
+import { DEPOSIT_REFERENCE } from './offline-rows';
 import { applyGroups } from './postgres-ledger';
 import { CHUNK, type Tx, tuples } from './postgres-tx';
 
@@ -431,7 +432,7 @@ export class PgOffline {
         writes.spend(c, counterfeit, input.uploader, input.at);
         await writes.flush(tx);
       }
-      const transferId = `offline-deposit:${c.spendHash}`;
+      const transferId = `${DEPOSIT_REFERENCE}${c.spendHash}`;
       const kind = counterfeit ? 'compensation' : 'deposit';
       const [outcome] = await applyGroups(tx, [
         [

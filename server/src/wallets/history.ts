@@ -3,6 +3,7 @@ import type { OnlineTransfer } from '@ecny-sim/wallet-core';
 import type { Ctx } from '../context';
 import { Accounts } from '../ledger/accounts';
 import { chargeReceiptOf } from '../qr/service';
+import { DEPOSIT_REFERENCE } from '../store/offline-rows';
 import type { StoredTransfer } from '../store/store';
 import { receiptSoon } from '../transfers/service';
 
@@ -50,6 +51,9 @@ export async function walletHistory(ctx: Ctx, walletId: string, limit: number) {
         at: row.at,
         receipt: transfer ? await receiptSoon(ctx, transfer, row) : charge,
         transfer,
+        ...(row.id.startsWith(DEPOSIT_REFERENCE)
+          ? { spendHash: row.id.slice(DEPOSIT_REFERENCE.length) }
+          : {}),
       };
     }),
   );

@@ -8,6 +8,7 @@ import {
   b64url,
   FenOrZeroSchema,
   FenSchema,
+  HashSchema,
   IdSchema,
   PublicKeySchema,
   RequestIdSchema,
@@ -131,6 +132,11 @@ export const HistoryEntrySchema = z.object({
   at: TimestampSchema,
   receipt: TransferReceiptSchema.nullable(),
   transfer: OnlineTransferSchema.nullable(),
+  /**
+   * Of a deposited offline coin (kinds offline_deposit and fraud_compensation): the hash of the
+   * spend that paid it to the issuer, so a device can tell which of its deposits an entry is.
+   */
+  spendHash: HashSchema.optional(),
 });
 export const HistoryResponseSchema = z.object({ entries: z.array(HistoryEntrySchema) });
 

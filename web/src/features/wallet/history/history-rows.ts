@@ -24,12 +24,11 @@ export interface HistoryRow {
 
 const DEPOSIT_KINDS = new Set(['offline_deposit', 'fraud_compensation']);
 
-/** The spend a deposit entry records: the ledger's reference for it ends with the spend's hash. */
+/** The spend a deposit entry records (the server names it on the entry). */
 function depositedSpend(checked: CheckedEntry): string | null {
   const { entry } = checked;
   if (!DEPOSIT_KINDS.has(entry.kind) || entry.direction !== 'in') return null;
-  const at = entry.transferId.lastIndexOf(':');
-  return at < 0 ? null : entry.transferId.slice(at + 1);
+  return entry.spendHash ?? null;
 }
 
 /** `requestsBySpend`: spend hash -> the request this device sent it in (WebOfflineWallet.requestsBySpend). */
