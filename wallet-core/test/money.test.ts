@@ -34,6 +34,9 @@ describe('parseYuan', () => {
     ['￥8.5', 850],
     ['  42.10 ', 4_210],
     ['9999999999999.99', 999_999_999_999_999],
+    ['1,000', 100_000],
+    ['12,345,678.9', 1_234_567_890],
+    ['007', 700],
   ])('%s -> %i fen', (text, fen) => {
     expect(parseYuan(text)).toBe(fen);
   });
@@ -50,11 +53,25 @@ describe('parseYuan', () => {
     '12 34',
     'NaN',
     'Infinity',
-    '10000000000000',
     '¥',
+    // a comma only groups thousands
+    '1,5',
+    '1,50',
+    '1,0000',
+    ',100',
+    '100,',
+    '1,,000',
+    '1,000.5,0',
   ])('refuses %j with BAD_AMOUNT', (text) => {
     expect(codeOf(() => parseYuan(text))).toBe('BAD_AMOUNT');
   });
+
+  it.each(['10000000000000', '99999999999999', '92233720368547.75', '10,000,000,000,000'])(
+    'refuses %j with AMOUNT_TOO_LARGE',
+    (text) => {
+      expect(codeOf(() => parseYuan(text))).toBe('AMOUNT_TOO_LARGE');
+    },
+  );
 
   it('never goes through floats: 0.29 yuan is exactly 29 fen', () => {
     expect(parseYuan('0.29')).toBe(29);

@@ -24,17 +24,28 @@ export function assertFen(value: unknown, what = 'amount', allowZero = false): F
   return value;
 }
 
-const YUAN_TEXT = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
+/** Whole yuan (plain digits, or grouped by thousands with commas) and at most two decimals. */
+const YUAN_TEXT = /^(\d+|\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?$/;
+/** Digits of whole yuan below MAX_FEN. */
+const MAX_YUAN_DIGITS = 13;
 
-/** Parses yuan text ("12", "12.3", "1,234.56", "¥8.00") into fen. */
+/**
+ * Parses yuan text ("12", "12.3", "1,234.56", "¥8.00") into fen. A comma only groups thousands:
+ * "1,5" is refused, never read as 15. An amount past MAX_FEN is AMOUNT_TOO_LARGE, other text
+ * BAD_AMOUNT.
+ */
 export function parseYuan(text: string): Fen {
-  const cleaned = text
-    .trim()
-    .replace(/^[¥￥]/, '')
-    .replace(/,/g, '');
+  const cleaned = text.trim().replace(/^[¥￥]/, '');
   const m = YUAN_TEXT.exec(cleaned);
   if (!m) throw new EcnyError('BAD_AMOUNT', `"${text}" is not an amount in yuan (like 12.34)`);
-  const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  const whole = m[1]!.replace(/,/g, '').replace(/^0+(?=\d)/, '');
+  const fen =
+    whole.length > MAX_YUAN_DIGITS ? Number.NaN : Number(whole) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  if (!(fen <= MAX_FEN))
+    throw new EcnyError(
+      'AMOUNT_TOO_LARGE',
+      `"${text}" is more than the largest amount, ${formatFen(MAX_FEN)}`,
+    );
   return assertFen(fen, 'amount', true);
 }
 
