@@ -203,6 +203,10 @@ export async function topUp(ctx: Ctx, wallet: WalletRow, requestId: string, amou
     await refillVault(ctx, op, amount);
     outcome = await ctx.store.applyTransfers(group);
   }
+  if (!outcome.ok && outcome.code === 'INSUFFICIENT_FUNDS' && outcome.index === 0) {
+    // The linked bank account is short, not the wallet: said so, not as the wallet's funds.
+    throw new EcnyError('BANK_INSUFFICIENT_FUNDS', 'the linked bank account does not hold that much');
+  }
   throwIfRejected(outcome);
   if (!outcome.duplicate)
     ctx.events.publish('wallet.topup', { walletId: wallet.walletId, amount }, [wallet.walletId]);
