@@ -132,6 +132,9 @@ describe('offline money over HTTP', () => {
       'IDEMPOTENCY_CONFLICT',
       409,
     );
+    // far more than the wallet holds: refused as such, not for the number of coins it would make
+    await expectCode(a.wallet.client.loadToDevice(a.wallet.walletId, 100_000_000), 'INSUFFICIENT_FUNDS', 409);
+    expect(await balanceOf(a.wallet)).toBe(2_000_000 - 12_345);
     const cap = a.wallet.deviceCert.offline.balanceCap;
     await expectCode(a.wallet.client.loadToDevice(a.wallet.walletId, cap), 'LIMIT_OFFLINE_BALANCE', 422);
     await expectCode(

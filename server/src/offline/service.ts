@@ -85,6 +85,13 @@ export async function loadToDevice(
     throw new EcnyError('LOAD_BAD_DENOMINATIONS', 'the denominations must add up to the amount');
   }
   if (denominations.length > COIN_POLICY.maxCoinsPerLoad) {
+    // Too many coins only matters for money the wallet has: a load past its balance says so.
+    const from = restricted
+      ? Accounts.restricted(wallet.walletId, restricted.campaignId).id
+      : Accounts.wallet(wallet.walletId).id;
+    if (((await ctx.store.getBalance(from)) ?? 0) < body.amount) {
+      throw new EcnyError('INSUFFICIENT_FUNDS', 'not enough money for this load');
+    }
     throw new EcnyError(
       'LOAD_TOO_MANY_COINS',
       `a load makes at most ${COIN_POLICY.maxCoinsPerLoad} coins; load less or give larger denominations`,
