@@ -565,6 +565,14 @@ describe('offline touch payments in the browser', () => {
     await p1.getByTestId('revoked-forget-confirm').click();
     await p1.getByTestId('create-wallet').waitFor();
 
+    // The ¥10 case open in the issuer panel while phone 3 still holds its coin.
+    const openCase = page
+      .getByTestId('issuer-panel')
+      .locator('[data-testid="fraud-case"]', { hasText: '¥10.00' });
+    await openCase.click();
+    const holder = page.getByTestId('issuer-panel').getByTestId('fraud-holder');
+    expect(await holder.textContent()).toMatch(/still held/);
+
     // Phone 3 deposits the losing branch's two coins: compensated, and one row in its history.
     await home(p3);
     await p3.getByTestId('deposit-submit').click();
@@ -586,6 +594,10 @@ describe('offline touch payments in the browser', () => {
       true,
       { what: 'the compensation in the live activity' },
     );
+    // The open case reads the holder's deposit without being opened again.
+    await waitForValue(async () => /· deposited$/.test((await holder.textContent()) ?? ''), true, {
+      what: 'the open fraud case showing the deposit',
+    });
 
     await expectAuditOk();
     watched!.assertNoProblems();

@@ -11,7 +11,7 @@ import { publishCampaignProgress } from '../features/console/campaigns/progress-
 import { Dashboard } from '../features/console/dashboard/Dashboard';
 import { useDashboard } from '../features/console/dashboard/use-dashboard';
 import { FraudCases } from '../features/console/fraud/FraudCases';
-import { useFraudCases } from '../features/console/fraud/use-fraud-cases';
+import { movesFraudCases, useFraudCases } from '../features/console/fraud/use-fraud-cases';
 import { ReportViewer } from '../features/console/reports/ReportViewer';
 import { eventsUrl } from '../lib/api';
 import { useI18n } from '../lib/i18n';
@@ -28,6 +28,7 @@ export function ConsolePage() {
     'ledger.activity': (data) => {
       feed.add(data);
       dashboard.onActivity(data);
+      if (movesFraudCases(data)) fraud.refreshSoon();
     },
     // Public: a double spend found at sync or deposit (cases, losses and the audit move).
     'fraud.detected': () => {
@@ -65,7 +66,7 @@ export function ConsolePage() {
       </section>
       <div className="console-columns">
         <section id="fraud" className="issuer-panel console-card">
-          <FraudCases cases={fraud.cases} error={fraud.error} />
+          <FraudCases cases={fraud.cases} error={fraud.error} version={fraud.version} />
         </section>
         <section id="campaigns" className="issuer-panel console-card">
           <CampaignConsole />

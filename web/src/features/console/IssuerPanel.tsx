@@ -14,7 +14,7 @@ import { CampaignConsole } from './campaigns/CampaignConsole';
 import { publishCampaignProgress } from './campaigns/progress-bus';
 import { FraudCases } from './fraud/FraudCases';
 import { FraudLosses } from './fraud/FraudLosses';
-import { useFraudCases } from './fraud/use-fraud-cases';
+import { movesFraudCases, useFraudCases } from './fraud/use-fraud-cases';
 import './console.css';
 
 export function IssuerPanel() {
@@ -31,6 +31,7 @@ export function IssuerPanel() {
     'ledger.activity': (data) => {
       feed.add(data);
       refreshSoon();
+      if (movesFraudCases(data)) fraud.refreshSoon();
     },
     'campaign.progress': publishCampaignProgress,
   });
@@ -75,7 +76,7 @@ export function IssuerPanel() {
       </div>
       <ErrorNotice error={error} />
       <FraudLosses stats={stats} />
-      <FraudCases cases={fraud.cases} error={fraud.error} />
+      <FraudCases cases={fraud.cases} error={fraud.error} version={fraud.version} />
       <CampaignConsole />
       <h3>{t('issuer.activity')}</h3>
       <ActivityFeed items={feed.items} />

@@ -19,7 +19,16 @@ import { type NameParty, Party, usePartyNames } from './parties';
 import { fetchFraudCase } from './use-fraud-cases';
 import './fraud.css';
 
-export function FraudCases({ cases, error }: { cases: FraudCaseSummary[]; error: ErrorInfo | null }) {
+export function FraudCases({
+  cases,
+  error,
+  version,
+}: {
+  cases: FraudCaseSummary[];
+  error: ErrorInfo | null;
+  /** Changes whenever the list was read again: an open case is read again with it. */
+  version: number;
+}) {
   const { t } = useI18n();
   const [open, setOpen] = useState<string | null>(null);
   const nameOf = usePartyNames(cases.length);
@@ -46,7 +55,7 @@ export function FraudCases({ cases, error }: { cases: FraudCaseSummary[]; error:
               </span>
               <span className="muted small">{new Date(c.detectedAt).toTimeString().slice(0, 8)}</span>
             </button>
-            {open === c.caseId && <FraudDetail caseId={c.caseId} nameOf={nameOf} />}
+            {open === c.caseId && <FraudDetail caseId={c.caseId} nameOf={nameOf} version={version} />}
           </li>
         ))}
       </ul>
@@ -56,7 +65,7 @@ export function FraudCases({ cases, error }: { cases: FraudCaseSummary[]; error:
 
 type Check = { ok: true } | { ok: false; code: string; message: string };
 
-function FraudDetail({ caseId, nameOf }: { caseId: string; nameOf: NameParty }) {
+function FraudDetail({ caseId, nameOf, version }: { caseId: string; nameOf: NameParty; version: number }) {
   const { t } = useI18n();
   const [detail, setDetail] = useState<FraudCaseDetail | null>(null);
   const [check, setCheck] = useState<Check | null>(null);
@@ -64,6 +73,7 @@ function FraudDetail({ caseId, nameOf }: { caseId: string; nameOf: NameParty }) 
 
   useEffect(() => {
     let live = true;
+    void version; // read again whenever the list was (a holder may have deposited since)
     (async () => {
       const [found, issuer] = await Promise.all([fetchFraudCase(caseId), fetchIssuerInfo()]);
       if (!live) return;
@@ -83,7 +93,7 @@ function FraudDetail({ caseId, nameOf }: { caseId: string; nameOf: NameParty }) 
     return () => {
       live = false;
     };
-  }, [caseId]);
+  }, [caseId, version]);
 
   if (error) return <ErrorNotice error={error} />;
   if (!detail) return <p className="muted small">…</p>;
