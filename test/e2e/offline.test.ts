@@ -157,6 +157,8 @@ async function verdicts(phone: Locator): Promise<string[]> {
   const list = phone.getByTestId('sync-verdicts');
   await list.waitFor({ timeout: 15_000 });
   const items = list.getByTestId('sync-verdict');
+  // Verdicts in words: the payments' request ids are on hover only.
+  expect(await list.textContent()).not.toMatch(/rq_/);
   const out: string[] = [];
   for (let i = 0; i < (await items.count()); i++)
     out.push((await items.nth(i).getAttribute('data-status')) ?? '');

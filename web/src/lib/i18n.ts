@@ -179,7 +179,8 @@ const en = {
   'offline.loaded': 'Loaded {amount} onto this device',
   'offline.sync': 'Sync now',
   'offline.syncing': 'Syncing…',
-  'offline.synced': 'Synced {time}: {n} item(s) uploaded',
+  'offline.synced': 'Synced {time}: {n} items uploaded',
+  'offline.syncedOne': 'Synced {time}: 1 item uploaded',
   'offline.noVerdicts': 'Nothing to upload',
   'offline.fraud.culprit': 'This device paid the same coins twice ({amount}): a double spend by this device.',
   'offline.fraud.winning':
@@ -380,7 +381,7 @@ const zh: Record<MessageKey, string> = {
   'issuer.kind.campaign_fund': '红包活动注资',
   'issuer.kind.campaign_reclaim': '红包回收',
   'issuer.kind.offline_load': '存入离线钱包',
-  'issuer.kind.offline_deposit': '离线币存回',
+  'issuer.kind.offline_deposit': '离线余额转回',
   'issuer.kind.fraud_compensation': '双花赔付',
   'issuer.kind.other': '账本变动',
   'tab.scan': '扫一扫',
@@ -446,6 +447,7 @@ const zh: Record<MessageKey, string> = {
   'offline.sync': '立即同步',
   'offline.syncing': '同步中…',
   'offline.synced': '{time} 已同步：上传 {n} 条',
+  'offline.syncedOne': '{time} 已同步：上传 1 条',
   'offline.noVerdicts': '没有待上传的记录',
   'offline.fraud.culprit': '本设备将同一笔钱币支付了两次（{amount}）：本设备双花。',
   'offline.fraud.winning':

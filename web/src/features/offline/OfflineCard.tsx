@@ -164,7 +164,7 @@ function SyncPanel() {
       {report && !report.error && (
         <div data-testid="sync-report" data-at={report.at}>
           <p className="muted small">
-            {t('offline.synced', {
+            {t(report.uploaded === 1 ? 'offline.syncedOne' : 'offline.synced', {
               time: new Date(report.at).toTimeString().slice(0, 8),
               n: report.uploaded,
             })}
@@ -181,8 +181,8 @@ function SyncPanel() {
                   data-status={v.status}
                   data-item={v.id}
                 >
-                  <span>{t(kind === 'sent' ? 'verdict.sent' : 'verdict.recv')}</span>
-                  <code className="mono small">{requestId?.slice(0, 10)}</code>
+                  {/* The payment's request id is for support staff: on hover, not in the row. */}
+                  <span title={requestId}>{t(kind === 'sent' ? 'verdict.sent' : 'verdict.recv')}</span>
                   <strong>{t(`verdict.${v.status}` as MessageKey)}</strong>
                   {v.status === 'invalid' && <code className="small">{v.code}</code>}
                 </li>

@@ -77,7 +77,10 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
         setReclaimedHere(r.reclaimedAt ?? Date.now());
         setNote(
           r.reclaimedNow > 0
-            ? t('cc.reclaimedNote', { amount: formatFen(r.reclaimedNow), wallets: r.wallets })
+            ? t(r.wallets === 1 ? 'cc.reclaimedNoteOne' : 'cc.reclaimedNote', {
+                amount: formatFen(r.reclaimedNow),
+                wallets: r.wallets,
+              })
             : t('cc.reclaimedNothing'),
         );
       }
