@@ -477,13 +477,19 @@ describe('red envelopes and lucky money on the demo page', () => {
     // After a reload both still read reclaimed, with the date the server keeps, and cannot be
     // reclaimed again: the one with nothing left too, though no money shows the reclaim.
     await page.reload();
-    for (const [id, at] of [
-      [campaignId, reclaimed.reclaimedAt!],
-      [spentToTheFen.id, spent.reclaimedAt!],
+    for (const [id, at, said] of [
+      [campaignId, reclaimed.reclaimedAt!, /^Reclaimed ¥[\d,]+\.\d\d left unspent$/],
+      [spentToTheFen.id, spent.reclaimedAt!, /^Reclaimed: nothing was left to take back$/],
     ] as const) {
       const reloaded = page.locator(`[data-testid="console-campaign"][data-campaign-id="${id}"]`);
       await reloaded.locator('[data-point="reclaimed"][data-done="true"]').waitFor({ timeout: 15_000 });
       expect(await pointTime(reloaded, 'reclaimed')).toBe(await shownTime(at));
+      // what the reclaim took is said again, from the figures the server keeps
+      await waitForValue(
+        async () => said.test((await reloaded.getByTestId('console-campaign-note').textContent()) ?? ''),
+        true,
+        { what: `${id} reclaim note after a reload` },
+      );
       const button = reloaded.getByTestId('console-reclaim');
       await waitForValue(async () => button.getAttribute('data-done'), 'true', { what: `${id} reclaimed` });
       expect(await button.isDisabled()).toBe(true);

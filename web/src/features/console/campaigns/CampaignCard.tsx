@@ -57,6 +57,15 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
   // more to do.
   const reclaimedAt = campaign.reclaimedAt ?? reclaimedHere;
   const reclaimed = reclaimedAt !== null;
+  // What the reclaim took, said again after a reload: the wallets it reached are in its own answer
+  // only, the amount in the figures.
+  const shownNote =
+    note ??
+    (reclaimed && stats
+      ? stats.reclaimed > 0
+        ? t('cc.reclaimedAmount', { amount: formatFen(stats.reclaimed) })
+        : t('cc.reclaimedNothing')
+      : null);
 
   const act = async (what: 'draw' | 'reclaim') => {
     setBusy(true);
@@ -129,9 +138,9 @@ export function CampaignCard({ initial, canAct }: { initial: CampaignView; canAc
           </button>
         </div>
       )}
-      {note && (
+      {shownNote && (
         <p className="success" data-testid="console-campaign-note">
-          {note}
+          {shownNote}
         </p>
       )}
       <ErrorNotice error={error ?? loadError} />
