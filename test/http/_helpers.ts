@@ -4,6 +4,7 @@
  * timestamp or nonce, signed transfers, and funding wallets beyond the
  * ¥50,000 opening bank balance.
  */
+import { type Agent, request } from 'node:http';
 import {
   AUTH_HEADERS,
   bodyHash,
@@ -212,4 +213,35 @@ export async function openStream(url: string) {
       await pump;
     },
   };
+}
+
+/**
+ * A request through node:http, for what fetch will not send (a body on a GET, a body sent
+ * chunked): a whole body, or chunks sent chunked.
+ */
+export function sendNode(
+  s: TestServer,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string; chunks?: string[]; agent?: Agent } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
+    if (options.chunks !== undefined) headers['transfer-encoding'] = 'chunked';
+    const req = request(`${s.url}${path}`, { method, headers, agent: options.agent ?? false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+      });
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null, text }),
+      );
+    });
+    req.on('error', reject);
+    if (options.body !== undefined) req.write(options.body);
+    for (const chunk of options.chunks ?? []) req.write(chunk);
+    req.end();
+  });
 }

@@ -4,29 +4,25 @@
  * then failed its signature, an unsigned one read as bodiless, and a draw ran without its options).
  * Routes that take no body or an optional one refuse junk bodies. Nothing refused changes the ledger.
  */
-import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, type TestWallet } from '../support/server';
-import { codeOf, expectAuditClean, makeTransfer, type RawResponse, raw, signedRaw } from './_helpers';
+import {
+  codeOf,
+  expectAuditClean,
+  makeTransfer,
+  type RawResponse,
+  raw,
+  sendNode,
+  signedRaw,
+} from './_helpers';
 
 const SEC = 1000;
 
 /** A POST whose body goes out chunked (Transfer-Encoding, no Content-Length). */
 function chunked(s: TestServer, path: string, body: string, type: string): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': type } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        text += c;
-      });
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null, text }),
-      );
-    });
-    req.on('error', reject);
-    req.write(body.slice(0, 5));
-    req.end(body.slice(5));
+  return sendNode(s, 'POST', path, {
+    headers: { 'content-type': type },
+    chunks: [body.slice(0, 5), body.slice(5)],
   });
 }
 

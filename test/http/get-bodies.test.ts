@@ -4,38 +4,10 @@
  * request's nonce is not spent, nothing is read or moved), whatever its content type. No body, an
  * empty one (Content-Length: 0, or a chunked body with no bytes) and the event stream pass as before.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, type TestWallet } from '../support/server';
-import { authHeaders, codeOf, expectAuditClean, type RawResponse } from './_helpers';
-
-/** A request through node:http (fetch refuses a body on GET): a whole body, or chunks sent chunked. */
-function send(
-  s: TestServer,
-  method: string,
-  path: string,
-  options: { headers?: Record<string, string>; body?: string; chunks?: string[]; agent?: Agent } = {},
-): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-    if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
-    if (options.chunks !== undefined) headers['transfer-encoding'] = 'chunked';
-    const req = request(`${s.url}${path}`, { method, headers, agent: options.agent ?? false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        text += c;
-      });
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null, text }),
-      );
-    });
-    req.on('error', reject);
-    if (options.body !== undefined) req.write(options.body);
-    for (const chunk of options.chunks ?? []) req.write(chunk);
-    req.end();
-  });
-}
+import { authHeaders, codeOf, expectAuditClean, sendNode as send } from './_helpers';
 
 describe('a body on a GET or HEAD', () => {
   let s: TestServer;
