@@ -84,12 +84,13 @@ export async function loadToDevice(
   if (denominations.reduce((s, d) => s + d, 0) !== body.amount) {
     throw new EcnyError('LOAD_BAD_DENOMINATIONS', 'the denominations must add up to the amount');
   }
+  // The wallet's own money, or its red envelope's.
+  const debit = restricted
+    ? Accounts.restricted(wallet.walletId, restricted.campaignId).id
+    : Accounts.wallet(wallet.walletId).id;
   if (denominations.length > COIN_POLICY.maxCoinsPerLoad) {
     // Too many coins only matters for money the wallet has: a load past its balance says so.
-    const from = restricted
-      ? Accounts.restricted(wallet.walletId, restricted.campaignId).id
-      : Accounts.wallet(wallet.walletId).id;
-    if (((await ctx.store.getBalance(from)) ?? 0) < body.amount) {
+    if (((await ctx.store.getBalance(debit)) ?? 0) < body.amount) {
       throw new EcnyError('INSUFFICIENT_FUNDS', 'not enough money for this load');
     }
     throw new EcnyError(
@@ -101,10 +102,8 @@ export async function loadToDevice(
   const op = wallet.operatorId;
   const transferId = `offline-load:${wallet.walletId}:${body.requestId}`;
   const expiresAt = Math.min(now + COIN_POLICY.ttlMs, restricted?.expiresAt ?? Number.POSITIVE_INFINITY);
-  let debit = Accounts.wallet(wallet.walletId).id;
   let credit = Accounts.offline(op).id;
   if (restricted) {
-    debit = Accounts.restricted(wallet.walletId, restricted.campaignId).id;
     const account = Accounts.offlineRestricted(op, restricted.campaignId);
     await ctx.store.ensureAccounts([account]);
     credit = account.id;
